@@ -202,10 +202,14 @@ export const socketEvents = {
   delta: 'delta',
 } as const;
 
-/** socket.io typing for both ends. */
+/**
+ * socket.io typing for both ends. The client acknowledges every `snapshot` and `delta` by calling
+ * `ack()`: a client whose acks fall behind gets no more deltas and, once it catches up, one fresh
+ * `snapshot` instead of a queue.
+ */
 export interface ServerToClientEvents {
-  snapshot(s: Snapshot): void;
-  delta(d: Delta): void;
+  snapshot(s: Snapshot, ack: () => void): void;
+  delta(d: Delta, ack: () => void): void;
 }
 export interface ClientToServerEvents {
   viewport(v: Viewport): void;
@@ -260,7 +264,10 @@ export const HistoryQuery = z.object({
 });
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 
-export const HistoryPoint = z.object({ t: z.number() }).catchall(z.number().nullable());
+/** One bucket: `t` (bucket start, ms epoch) and one value per field (strings for `modes`). */
+export const HistoryPoint = z
+  .object({ t: z.number() })
+  .catchall(z.union([z.number(), z.string()]).nullable());
 export type HistoryPoint = z.infer<typeof HistoryPoint>;
 
 export const HistoryResponse = z.object({
