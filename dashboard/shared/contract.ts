@@ -278,6 +278,11 @@ export const HistoryResponse = z.object({
   /** Names of the value fields each point carries besides `t` (`v` for single-valued series). */
   fields: z.array(z.string()),
   points: z.array(HistoryPoint),
+  /**
+   * For fields that carry a category (series `modes`: field `mode`), the value is an index into
+   * this list, e.g. `legend.mode[2] === 'manual'`.
+   */
+  legend: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
 
