@@ -1,0 +1,25 @@
+import type { HistoryResponse } from '../../shared/contract.ts';
+
+export interface ChartData {
+  /** x values in seconds (uPlot's time scale), then one array per field. */
+  data: [number[], ...(number | null)[][]];
+  fields: string[];
+}
+
+/** Turns a history response into uPlot's column layout. Missing values stay gaps (null). */
+export function historyToChart(h: HistoryResponse): ChartData {
+  const xs = h.points.map((p) => p.t / 1000);
+  const columns = h.fields.map((f) => h.points.map((p) => p[f] ?? null));
+  return { data: [xs, ...columns], fields: h.fields };
+}
+
+export type HistoryRange = 'hour' | 'day';
+
+/** The window and resolution a history chart asks for: last hour at 30 s, last day at ~5 min. */
+export function historyWindow(
+  range: HistoryRange,
+  nowMs: number,
+): { from: number; to: number; points: number } {
+  const spanMs = range === 'hour' ? 3_600_000 : 86_400_000;
+  return { from: nowMs - spanMs, to: nowMs, points: range === 'hour' ? 120 : 288 };
+}
