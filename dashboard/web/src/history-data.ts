@@ -9,7 +9,16 @@ export interface ChartData {
 /** Turns a history response into uPlot's column layout. Missing values stay gaps (null). */
 export function historyToChart(h: HistoryResponse): ChartData {
   const xs = h.points.map((p) => p.t / 1000);
-  const columns = h.fields.map((f) => h.points.map((p) => p[f] ?? null));
+  const columns = h.fields.map((f) => {
+    const legend = h.legend?.[f];
+    return h.points.map((p) => {
+      const v = p[f];
+      if (typeof v === 'number') return v;
+      // A category sent by name: chart its index in the legend, as the server does.
+      if (typeof v === 'string' && legend) return legend.indexOf(v) >= 0 ? legend.indexOf(v) : null;
+      return null;
+    });
+  });
   return { data: [xs, ...columns], fields: h.fields };
 }
 

@@ -35,12 +35,14 @@ const congestionColor = (): ExpressionSpecification => [
   colors.noData,
 ];
 
-const byState = (key: string, table: Record<string, string>, fallback: string): ExpressionSpecification => [
-  'match',
-  ['string', ['feature-state', key], ''],
-  ...Object.entries(table).flat(),
-  fallback,
-];
+// A `match` over a feature-state string: built from a table, so its arity is only known at runtime.
+const byState = (key: string, table: Record<string, string>, fallback: string): ExpressionSpecification =>
+  [
+    'match',
+    ['string', ['feature-state', key], ''],
+    ...Object.entries(table).flat(),
+    fallback,
+  ] as unknown as ExpressionSpecification;
 
 const layers: LayerSpecification[] = [
   {

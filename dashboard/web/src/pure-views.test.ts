@@ -126,3 +126,21 @@ describe('viewportOf', () => {
     expect(viewportOf(37.5, 55.7, 37.7, 55.8, 13)).toEqual({ bbox: [37.5, 55.7, 37.7, 55.8], zoom: 13 });
   });
 });
+
+describe('historyToChart categories', () => {
+  it('charts a category by its index in the legend', () => {
+    const chart = historyToChart({
+      series: 'modes',
+      id: 'i1',
+      stepMs: 1000,
+      fields: ['mode'],
+      legend: { mode: ['fixed', 'adaptive', 'manual'] },
+      points: [
+        { t: 1000, mode: 2 },
+        { t: 2000, mode: 'adaptive' },
+        { t: 3000, mode: 'unknown' },
+      ],
+    });
+    expect(chart.data[1]).toEqual([2, 1, null]);
+  });
+});
