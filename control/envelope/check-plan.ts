@@ -1,0 +1,136 @@
+import { type Intersection, type PlanPhase, SignalPlan } from '../../protocol/index.ts';
+import { pedMinGreenS, phaseRequirement } from './clearance.ts';
+import type { EnvelopeConfig } from './envelope-config.ts';
+import { indexIntersection } from './intersection-index.ts';
+
+const EPS = 1e-6;
+
+/**
+ * Every rule of the safety envelope as a pure verdict: the reasons `plan` may not run at
+ * `intersection` after `previous`, or [] when it may. `enforceEnvelope` repairs what it safely
+ * can and then runs this check on its own output, so nothing it returns can violate a rule.
+ */
+export function checkPlan(
+  intersection: Intersection,
+  plan: SignalPlan,
+  previous: SignalPlan | null,
+  cfg: EnvelopeConfig,
+): string[] {
+  const parsed = SignalPlan.safeParse(plan);
+  if (!parsed.success) {
+    return parsed.error.issues.map((i) => `schema: ${i.path.join('.') || 'plan'}: ${i.message}`);
+  }
+  // Flashing yellow shows no green at all: it cannot release conflicting movements.
+  if (plan.flash === true) return [];
+  const reasons = structuralReasons(intersection, plan.phases, cfg);
+  if (reasons.length > 0) return reasons;
+
+  const index = indexIntersection(intersection);
+  let nominal = 0;
+  let longest = 0;
+  for (const p of plan.phases) {
+    const req = phaseRequirement(p.movements, index, intersection.widthM, cfg);
+    const where = `phase ${p.id}`;
+    nominal += p.greenS + p.yellowS + p.allRedS;
+    longest += (p.maxGreenS ?? p.greenS) + p.yellowS + p.allRedS;
+    // ITE change interval: yellow from the kinematic formula, within 3-6 s.
+    if (p.yellowS < req.yellowS - EPS)
+      reasons.push(`${where}: yellow ${p.yellowS} s < required ${req.yellowS} s`);
+    if (p.yellowS > cfg.yellowMaxS + EPS)
+      reasons.push(`${where}: yellow ${p.yellowS} s > ${cfg.yellowMaxS} s`);
+    // ITE red clearance: (W + L) / v, within 1-3 s.
+    if (p.allRedS < req.allRedS - EPS)
+      reasons.push(`${where}: all-red ${p.allRedS} s < required ${req.allRedS} s`);
+    if (p.allRedS > cfg.allRedMaxS + EPS)
+      reasons.push(`${where}: all-red ${p.allRedS} s > ${cfg.allRedMaxS} s`);
+    const shortest = p.minGreenS ?? p.greenS;
+    // Minimum green: drivers expect a green long enough to start a queue (7 s through, 5 s otherwise).
+    if (shortest < req.minGreenS - EPS)
+      reasons.push(`${where}: green ${shortest} s < minimum ${req.minGreenS} s`);
+    if ((p.maxGreenS ?? p.greenS) > cfg.maxGreenS + EPS) {
+      reasons.push(`${where}: green ${p.maxGreenS ?? p.greenS} s > maximum ${cfg.maxGreenS} s`);
+    }
+    if (p.minGreenS !== undefined && p.greenS < p.minGreenS - EPS)
+      reasons.push(`${where}: green below its minGreenS`);
+    if (p.maxGreenS !== undefined && p.greenS > p.maxGreenS + EPS)
+      reasons.push(`${where}: green above its maxGreenS`);
+    if (req.pedLengthM > 0) {
+      // MUTCD 2009 §4E.06: WALK >= 7 s, and FDW + buffer (yellow + all-red) >= crossing / walking speed.
+      const walk = p.walkS ?? 0;
+      if (walk < cfg.pedWalkMinS - EPS) reasons.push(`${where}: walk ${walk} s < ${cfg.pedWalkMinS} s`);
+      const need = pedMinGreenS(req.pedLengthM, Math.max(walk, cfg.pedWalkMinS), p.yellowS + p.allRedS, cfg);
+      if (shortest < need - EPS)
+        reasons.push(`${where}: green ${shortest} s < ${need} s pedestrian walk + clearance`);
+    }
+  }
+  if (Math.abs(plan.cycleS - nominal) > 0.05) {
+    reasons.push(`cycle ${plan.cycleS} s is not the sum of its phases (${round(nominal)} s)`);
+  }
+  if (plan.cycleS < cfg.cycleMinS - EPS || plan.cycleS > cfg.cycleMaxS + EPS) {
+    reasons.push(`cycle ${plan.cycleS} s outside ${cfg.cycleMinS}-${cfg.cycleMaxS} s`);
+  }
+  if (longest > cfg.cycleMaxS + EPS)
+    reasons.push(`longest actuated cycle ${round(longest)} s > ${cfg.cycleMaxS} s`);
+  if (plan.offsetS >= plan.cycleS) reasons.push(`offset ${plan.offsetS} s not below the cycle`);
+  if (previous && previous.flash !== true) reasons.push(...changeReasons(plan, previous, cfg));
+  return reasons;
+}
+
+/** Rules no timing can repair: unknown movements, conflicting greens, stranded movements. */
+export function structuralReasons(
+  intersection: Intersection,
+  phases: readonly Pick<PlanPhase, 'id' | 'movements'>[],
+  cfg: EnvelopeConfig,
+): string[] {
+  const index = indexIntersection(intersection);
+  const reasons: string[] = [];
+  const ids = new Set<string>();
+  const served = new Set<string>();
+  for (const p of phases) {
+    if (ids.has(p.id)) reasons.push(`phase ${p.id}: duplicate phase id`);
+    ids.add(p.id);
+    for (const m of p.movements) {
+      if (!index.movements.has(m)) reasons.push(`phase ${p.id}: unknown movement ${m}`);
+      served.add(m);
+    }
+    // Conflict monitor: two movements whose paths cross or merge are never green together.
+    for (let i = 0; i < p.movements.length; i++) {
+      for (let j = i + 1; j < p.movements.length; j++) {
+        const a = p.movements[i] as string;
+        const b = p.movements[j] as string;
+        if (index.conflicts(a, b))
+          reasons.push(`phase ${p.id}: conflicting movements ${a} and ${b} green together`);
+      }
+    }
+  }
+  if (cfg.requireAllVehicleMovements) {
+    for (const m of index.vehicleMovementIds) {
+      if (!served.has(m)) reasons.push(`movement ${m} is never served`);
+    }
+  }
+  return reasons;
+}
+
+function changeReasons(plan: SignalPlan, previous: SignalPlan, cfg: EnvelopeConfig): string[] {
+  const reasons: string[] = [];
+  // Bounded change: a big jump between consecutive plans disrupts progression and surprises drivers.
+  if (Math.abs(plan.cycleS - previous.cycleS) > cfg.maxCycleChangeS + EPS) {
+    reasons.push(
+      `cycle changes by ${round(plan.cycleS - previous.cycleS)} s (limit ${cfg.maxCycleChangeS} s)`,
+    );
+  }
+  const before = new Map(previous.phases.map((p) => [p.id, p.greenS]));
+  for (const p of plan.phases) {
+    const g = before.get(p.id);
+    if (g !== undefined && Math.abs(p.greenS - g) > cfg.maxGreenChangeS + EPS) {
+      reasons.push(
+        `phase ${p.id}: green changes by ${round(p.greenS - g)} s (limit ${cfg.maxGreenChangeS} s)`,
+      );
+    }
+  }
+  return reasons;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
