@@ -48,6 +48,7 @@ export class Journal {
   #depth: number;
   #deadLetters: number;
   #closed = false;
+  #commits = 0;
   #appendListeners = new Set<() => void>();
 
   private constructor(db: Database.Database) {
@@ -105,6 +106,7 @@ export class Journal {
       for (const p of batch) p.reject(err);
       return;
     }
+    this.#commits++;
     for (const p of batch) {
       this.#depth += p.lines.length;
       p.resolve();
@@ -130,6 +132,11 @@ export class Journal {
   /** Lines waiting for InfluxDB. */
   depth(): number {
     return this.#depth;
+  }
+
+  /** Append transactions committed since open (group commit makes it far below the append count). */
+  commitCount(): number {
+    return this.#commits;
   }
 
   deadLetterCount(): number {
