@@ -120,6 +120,8 @@ export async function startInfluxd(opts: InfluxdOptions): Promise<Influxd> {
   let started = false;
 
   async function spawnOnce(): Promise<void> {
+    // Another server on the port would answer our /ping and pass for ours.
+    if (!(await portFree(port))) throw new Error(`influxd cannot start: 127.0.0.1:${port} is in use`);
     writeFileSync(configPath, influxdConfig(opts.dataDir, port, await freePort()));
     const out = openSync(logPath, 'a');
     const proc = spawn('influxd', ['-config', configPath], { stdio: ['ignore', out, out] });
@@ -145,7 +147,7 @@ export async function startInfluxd(opts: InfluxdOptions): Promise<Influxd> {
     } catch (err) {
       // Another process may have taken the port between probe and bind; only a port we chose
       // ourselves may change, and only before the first successful start.
-      if (opts.port !== undefined || child === null || started) throw err;
+      if (opts.port !== undefined || started) throw err;
       port = await freePort();
       await spawnOnce();
     }
@@ -174,6 +176,14 @@ export async function startInfluxd(opts: InfluxdOptions): Promise<Influxd> {
     kill: () => signal('SIGKILL'),
     start,
   };
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
 }
 
 async function ping(port: number): Promise<boolean> {
