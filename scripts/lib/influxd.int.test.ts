@@ -67,6 +67,6 @@ describe('influxd launcher', () => {
     server = first;
     await expect(
       startInfluxd({ dataDir: join(dir, 'b'), port: first.port, startTimeoutMs: 15_000 }),
-    ).rejects.toThrow(/influxd/);
+    ).rejects.toThrow(/in use/);
   });
 });
