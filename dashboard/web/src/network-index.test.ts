@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { NetworkIndex } from './network-index.ts';
+
+describe('NetworkIndex', () => {
+  const index = new NetworkIndex({
+    type: 'FeatureCollection',
+    features: [
+      {
+        type: 'Feature',
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [37.6, 55.7],
+            [37.62, 55.71],
+            [37.64, 55.72],
+          ],
+        },
+        properties: { id: 'L1', kind: 'link', roadClass: 'arterial', lanes: 3 },
+      },
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [37.61, 55.75] },
+        properties: { id: 'I1', kind: 'intersection', name: 'Tverskaya & Mokhovaya' },
+      },
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [37.5, 55.69] },
+        properties: { id: 'B1', kind: 'building' },
+      },
+    ],
+  });
+
+  it('splits features by kind and numbers them for feature-state', () => {
+    expect(index.collections.links.features).toHaveLength(1);
+    expect(index.collections.intersections.features[0]).toMatchObject({ id: 1 });
+    expect(index.get('intersections', 'I1')).toMatchObject({ num: 1, name: 'Tverskaya & Mokhovaya' });
+  });
+  it('names features without a name by their id and places links at their middle', () => {
+    expect(index.get('buildings', 'B1')?.name).toBe('B1');
+    expect(index.get('links', 'L1')?.position).toEqual([37.62, 55.71]);
+  });
+  it('computes the bounding box of everything', () => {
+    expect(index.bbox).toEqual([37.5, 55.69, 37.64, 55.75]);
+  });
+});
