@@ -107,6 +107,11 @@ export const Intersection = z
     pedestrianCrossings: z.array(PedestrianCrossing),
     /** Pairs of movement ids (vehicle or pedestrian) that must never be green together. */
     conflicts: z.array(z.tuple([z.string(), z.string()])),
+    /**
+     * Pairs `[a, b]` whose paths meet but which may be green together because `a` gives way to
+     * `b`: a permitted left turn to opposing traffic, a turning vehicle to pedestrians.
+     */
+    yields: z.array(z.tuple([z.string(), z.string()])).optional(),
     phases: z.array(PhaseDef).min(2).max(16),
     plans: z.array(StoredPlan).min(1),
     schedule: z.array(PlanScheduleEntry).min(1),
@@ -180,3 +185,164 @@ export const CityNetwork = z
   })
   .strict();
 export type CityNetwork = z.infer<typeof CityNetwork>;
+
+/** One cross-reference problem, located like `intersections[3] (I-0003).movements[2].laneGroup`. */
+export interface NetworkIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+const CYCLE_TOLERANCE_S = 0.001;
+
+/**
+ * Cross-reference checks the schema alone cannot make: every referenced id exists, lane groups,
+ * movements and phases agree, conflicts name known movements, and no phase or stored plan puts
+ * two conflicting movements on green together. Returns at most `limit` issues (empty: valid).
+ */
+export function networkIssues(net: CityNetwork, limit = 50): NetworkIssue[] {
+  const issues: NetworkIssue[] = [];
+  const add = (path: string, message: string) => {
+    if (issues.length < limit) issues.push({ path, message });
+  };
+  const links = uniqueIds(net.links, 'links', add);
+  const intersections = uniqueIds(net.intersections, 'intersections', add);
+  uniqueIds(net.cameras, 'cameras', add);
+  const gateways = uniqueIds(net.gateways, 'gateways', add);
+  uniqueIds(net.buildings, 'buildings', add);
+
+  net.links.forEach((l, i) => {
+    const at = `links[${i}] (${l.id})`;
+    if (l.from !== null && !intersections.has(l.from)) add(`${at}.from`, `unknown intersection "${l.from}"`);
+    if (l.to !== null && !intersections.has(l.to)) add(`${at}.to`, `unknown intersection "${l.to}"`);
+    if ((l.to === null) !== (l.toApproach === null)) {
+      add(`${at}.toApproach`, 'must be set exactly when "to" is set');
+    }
+    if (l.to === null && l.from === null) add(at, 'a link must touch at least one intersection');
+  });
+  net.intersections.forEach((x, i) => {
+    checkIntersection(x, `intersections[${i}] (${x.id})`, links, add);
+  });
+  for (const [i, c] of net.cameras.entries()) {
+    const at = `cameras[${i}] (${c.id})`;
+    const x = intersections.get(c.intersectionId);
+    const approach = x?.approaches.find((a) => a.dir === c.approach);
+    if (!x) add(`${at}.intersectionId`, `unknown intersection "${c.intersectionId}"`);
+    else if (!approach) add(`${at}.approach`, `intersection ${x.id} has no approach ${c.approach}`);
+    else if (approach.inLink !== c.linkId) {
+      add(
+        `${at}.linkId`,
+        `approach ${c.approach} of ${x.id} arrives on "${approach.inLink}", not "${c.linkId}"`,
+      );
+    }
+  }
+  const meterIds = new Set<string>();
+  net.buildings.forEach((b, i) => {
+    b.meters.forEach((m, j) => {
+      const at = `buildings[${i}] (${b.id}).meters[${j}]`;
+      if (meterIds.has(m.id)) add(`${at}.id`, `duplicate meter id "${m.id}"`);
+      meterIds.add(m.id);
+      if (m.gatewayId !== undefined && !gateways.has(m.gatewayId)) {
+        add(`${at}.gatewayId`, `unknown gateway "${m.gatewayId}"`);
+      }
+    });
+  });
+  return issues;
+}
+
+function uniqueIds<T extends { id: string }>(
+  items: readonly T[],
+  name: string,
+  add: (path: string, message: string) => void,
+): Map<string, T> {
+  const byId = new Map<string, T>();
+  items.forEach((item, i) => {
+    if (byId.has(item.id)) add(`${name}[${i}].id`, `duplicate id "${item.id}"`);
+    else byId.set(item.id, item);
+  });
+  return byId;
+}
+
+function checkIntersection(
+  x: Intersection,
+  at: string,
+  links: ReadonlyMap<string, Link>,
+  add: (path: string, message: string) => void,
+): void {
+  const dirs = new Set<Approach>();
+  for (const [j, a] of x.approaches.entries()) {
+    const p = `${at}.approaches[${j}]`;
+    if (dirs.has(a.dir)) add(`${p}.dir`, `duplicate approach ${a.dir}`);
+    dirs.add(a.dir);
+    const link = links.get(a.inLink);
+    if (!link) add(`${p}.inLink`, `unknown link "${a.inLink}"`);
+    else if (link.to !== x.id || link.toApproach !== a.dir) {
+      add(`${p}.inLink`, `link "${a.inLink}" does not arrive at ${x.id} from ${a.dir}`);
+    }
+  }
+  const groups = new Map<string, LaneGroup>();
+  x.laneGroups.forEach((g, j) => {
+    const p = `${at}.laneGroups[${j}]`;
+    if (groups.has(g.id)) add(`${p}.id`, `duplicate lane group "${g.id}"`);
+    groups.set(g.id, g);
+    if (!dirs.has(g.approach)) add(`${p}.approach`, `no approach ${g.approach} at this intersection`);
+  });
+  const known = new Set<string>();
+  x.movements.forEach((m, j) => {
+    const p = `${at}.movements[${j}]`;
+    if (known.has(m.id)) add(`${p}.id`, `duplicate movement "${m.id}"`);
+    known.add(m.id);
+    if (!dirs.has(m.approach)) add(`${p}.approach`, `no approach ${m.approach} at this intersection`);
+    const g = groups.get(m.laneGroup);
+    if (!g) add(`${p}.laneGroup`, `unknown lane group "${m.laneGroup}"`);
+    else if (g.approach !== m.approach || !g.turns.includes(m.turn)) {
+      add(`${p}.laneGroup`, `lane group "${g.id}" does not carry ${m.approach} ${m.turn} traffic`);
+    }
+    if (m.outLink !== null) {
+      const out = links.get(m.outLink);
+      if (!out) add(`${p}.outLink`, `unknown link "${m.outLink}"`);
+      else if (out.from !== x.id) add(`${p}.outLink`, `link "${m.outLink}" does not leave ${x.id}`);
+    }
+  });
+  x.pedestrianCrossings.forEach((c, j) => {
+    if (known.has(c.id)) add(`${at}.pedestrianCrossings[${j}].id`, `duplicate movement "${c.id}"`);
+    known.add(c.id);
+  });
+  const conflicting = new Set<string>();
+  const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
+  const checkPairs = (pairs: readonly (readonly [string, string])[], name: string) => {
+    pairs.forEach(([a, b], j) => {
+      const p = `${at}.${name}[${j}]`;
+      if (!known.has(a)) add(p, `unknown movement "${a}"`);
+      else if (!known.has(b)) add(p, `unknown movement "${b}"`);
+      else if (a === b) add(p, `a movement cannot pair with itself ("${a}")`);
+    });
+  };
+  checkPairs(x.conflicts, 'conflicts');
+  checkPairs(x.yields ?? [], 'yields');
+  for (const [a, b] of x.conflicts) conflicting.add(pairKey(a, b));
+  const checkPhase = (movements: readonly string[], p: string) => {
+    movements.forEach((m, k) => {
+      if (!known.has(m)) add(`${p}.movements[${k}]`, `unknown movement "${m}"`);
+      for (let l = 0; l < k; l++) {
+        const other = movements[l] as string;
+        if (conflicting.has(pairKey(m, other)))
+          add(`${p}.movements`, `conflicting movements "${other}" and "${m}"`);
+      }
+    });
+  };
+  for (const [j, ph] of x.phases.entries()) checkPhase(ph.movements, `${at}.phases[${j}] (${ph.id})`);
+  const plans = new Set<string>();
+  x.plans.forEach((plan, j) => {
+    const p = `${at}.plans[${j}] (${plan.id})`;
+    if (plans.has(plan.id)) add(`${p}.id`, `duplicate plan "${plan.id}"`);
+    plans.add(plan.id);
+    for (const [k, ph] of plan.phases.entries()) checkPhase(ph.movements, `${p}.phases[${k}] (${ph.id})`);
+    const sum = plan.phases.reduce((s, ph) => s + ph.greenS + ph.yellowS + ph.allRedS, 0);
+    if (Math.abs(sum - plan.cycleS) > CYCLE_TOLERANCE_S) {
+      add(`${p}.cycleS`, `cycle ${plan.cycleS} s differs from the sum of its phases (${sum} s)`);
+    }
+  });
+  x.schedule.forEach((e, j) => {
+    if (!plans.has(e.planId)) add(`${at}.schedule[${j}].planId`, `unknown plan "${e.planId}"`);
+  });
+}
