@@ -29,12 +29,12 @@ export async function startTestInflux(db = 'city'): Promise<TestInflux> {
 interface InfluxQlResult {
   results: Array<{
     error?: string;
-    series?: Array<{ name: string; columns: string[]; values: unknown[][] }>;
+    series?: Array<{ name: string; tags?: Record<string, string>; columns: string[]; values: unknown[][] }>;
   }>;
 }
 
 /**
- * Runs one InfluxQL statement; rows as objects keyed by column. Times in ms: JSON numbers cannot
+ * Runs one InfluxQL statement; rows as objects keyed by column (plus GROUP BY tags). Times in ms: JSON numbers cannot
  * carry nanoseconds exactly.
  */
 export async function influxQuery(url: string, db: string, q: string): Promise<Record<string, unknown>[]> {
@@ -44,6 +44,6 @@ export async function influxQuery(url: string, db: string, q: string): Promise<R
   const r = body.results[0];
   if (r?.error !== undefined) throw new Error(r.error);
   return (r?.series ?? []).flatMap((s) =>
-    s.values.map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]]))),
+    s.values.map((v) => ({ ...s.tags, ...Object.fromEntries(s.columns.map((c, i) => [c, v[i]])) })),
   );
 }
