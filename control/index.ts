@@ -1,2 +1,30 @@
-// Public API of the control service: pure controllers, the safety envelope, and the loop.
+// Public API of the control service: pure controllers, state estimation, the safety envelope,
+// the per-tick decision, and (from loop/) the MQTT control loop.
+export { actuatedDecision, actuatedPlan } from './controllers/actuated.ts';
+export { adaptivePlan, equalSaturationSplit, laneGroupDelayS } from './controllers/adaptive.ts';
+export { ControllerConfig } from './controllers/controller-config.ts';
+export { fixedTimePlan, scheduledPlan } from './controllers/fixed-time.ts';
+export { phaseTimings } from './controllers/phase-timing.ts';
+export { webster, websterPlan } from './controllers/webster.ts';
+export {
+  ControlConfig,
+  type ControlConfigInput,
+  ControllerKind,
+  parseControlConfig,
+} from './core/control-config.ts';
+export { commitDecision, type Decision, decidePlan } from './core/decide-plan.ts';
+export {
+  applyCounts,
+  applyFaults,
+  type IntersectionState,
+  newIntersectionState,
+} from './core/intersection-state.ts';
+export { planTick, type TickInput } from './core/plan-tick.ts';
 export * from './envelope/index.ts';
+export { type ApproachEstimate, updateApproach } from './estimation/approach-estimate.ts';
+export {
+  estimateDemand,
+  type IntersectionDemand,
+  type LaneGroupDemand,
+} from './estimation/estimate-demand.ts';
+export { EstimatorConfig } from './estimation/estimator-config.ts';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** Tuning of the four controllers. Safety limits are not here: they belong to the envelope. */
+export const ControllerConfig = z
+  .object({
+    /** Start-up lost time per phase, s (HCM default 2 s). */
+    startupLostS: z.number().min(0).max(5).default(2),
+    /** Part of the yellow that vehicles still use (HCM extension of effective green, 2 s). */
+    yellowUsedS: z.number().min(0).max(5).default(2),
+    /** Shortest and longest cycle a controller proposes (inside the envelope's band). */
+    cycleMinS: z.number().min(20).max(300).default(40),
+    cycleMaxS: z.number().min(20).max(300).default(150),
+    webster: z
+      .object({
+        /** Webster's plan is recomputed from the slow flow average this often, s. */
+        recomputeEveryS: z.number().min(0).max(86_400).default(900),
+        /** Flow-ratio sum at which Webster's formula gives up and runs the maximum cycle. */
+        maxY: z.number().min(0.5).max(0.99).default(0.92),
+      })
+      .strict()
+      .default({ recomputeEveryS: 900, maxY: 0.92 }),
+    actuated: z
+      .object({
+        gapS: z.number().min(0.5).max(10).default(3),
+        /** Maximum green = this factor times the stored plan's green (field practice 1.25-1.5). */
+        maxGreenFactor: z.number().min(1).max(4).default(1.5),
+      })
+      .strict()
+      .default({ gapS: 3, maxGreenFactor: 1.5 }),
+    adaptive: z
+      .object({
+        /** Degree of saturation the splits aim for. */
+        targetDegree: z.number().min(0.5).max(1).default(0.9),
+        /** Largest cycle change from one cycle to the next, s. */
+        maxCycleStepS: z.number().min(1).max(60).default(15),
+        /** A standing queue is planned to clear over this horizon, s (backlog as extra demand). */
+        backlogHorizonS: z.number().min(30).max(3600).default(180),
+        /** Downstream link fullness above which a movement's demand is discounted (spillback). */
+        spillbackFrom: z.number().min(0).max(1).default(0.8),
+        /** Cycle candidates searched for the least estimated delay, step s. */
+        cycleSearchStepS: z.number().min(1).max(30).default(5),
+      })
+      .strict()
+      .default({
+        targetDegree: 0.9,
+        maxCycleStepS: 15,
+        backlogHorizonS: 180,
+        spillbackFrom: 0.8,
+        cycleSearchStepS: 5,
+      }),
+  })
+  .strict();
+export type ControllerConfig = z.infer<typeof ControllerConfig>;
+export type ControllerConfigInput = z.input<typeof ControllerConfig>;
+export const defaultControllerConfig: ControllerConfig = Object.freeze(ControllerConfig.parse({}));

@@ -1,0 +1,81 @@
+import type { CityNetwork, Intersection } from '../../protocol/index.ts';
+import type { ControlConfig, ControllerKind } from './control-config.ts';
+import { commitDecision, type Decision, decidePlan } from './decide-plan.ts';
+import { type IntersectionState, newIntersectionState } from './intersection-state.ts';
+
+export interface TickInput {
+  readonly network: CityNetwork;
+  readonly states: Map<string, IntersectionState>;
+  readonly controller: ControllerKind | ReadonlyMap<string, ControllerKind>;
+  readonly nowMs: number;
+  readonly cfg: ControlConfig;
+  /** Which intersections to decide (default: all), e.g. those at a cycle boundary. */
+  readonly only?: (intersection: Intersection) => boolean;
+  /** Record the decisions as sent (default true). */
+  readonly commit?: boolean;
+}
+
+/**
+ * Plans for every (selected) intersection in one tick: spillback context from the downstream
+ * approaches' queues, each junction's decision, and the envelope. The benchmarks time this.
+ */
+export function planTick(input: TickInput): Decision[] {
+  const { network, states, nowMs, cfg } = input;
+  const links = downstreamLinks(network);
+  const out: Decision[] = [];
+  for (const intersection of network.intersections) {
+    if (input.only && !input.only(intersection)) continue;
+    let state = states.get(intersection.id);
+    if (!state) {
+      state = newIntersectionState();
+      states.set(intersection.id, state);
+    }
+    const kind =
+      typeof input.controller === 'string'
+        ? input.controller
+        : (input.controller.get(intersection.id) ?? 'fixed');
+    const downstreamFullness = new Map<string, number>();
+    for (const d of links.get(intersection.id) ?? []) {
+      const q = states.get(d.to)?.approaches.get(d.toApproach)?.queueVeh ?? 0;
+      const full = Math.min(1, q / d.storageVeh);
+      if (full > (downstreamFullness.get(d.laneGroup) ?? 0)) downstreamFullness.set(d.laneGroup, full);
+    }
+    const decision = decidePlan(intersection, state, kind, nowMs, cfg, { downstreamFullness });
+    if (input.commit !== false) commitDecision(state, decision, nowMs);
+    out.push(decision);
+  }
+  return out;
+}
+
+interface DownstreamLink {
+  readonly laneGroup: string;
+  readonly to: string;
+  readonly toApproach: 'N' | 'E' | 'S' | 'W';
+  /** Vehicles the link holds: length x lanes / 7 m per vehicle. */
+  readonly storageVeh: number;
+}
+
+const cache = new WeakMap<CityNetwork, Map<string, DownstreamLink[]>>();
+
+function downstreamLinks(network: CityNetwork): Map<string, DownstreamLink[]> {
+  const hit = cache.get(network);
+  if (hit) return hit;
+  const byId = new Map(network.links.map((l) => [l.id, l]));
+  const out = new Map<string, DownstreamLink[]>();
+  for (const i of network.intersections) {
+    const list: DownstreamLink[] = [];
+    for (const m of i.movements) {
+      const link = m.outLink ? byId.get(m.outLink) : undefined;
+      if (!link || link.to === null || link.toApproach === null) continue;
+      list.push({
+        laneGroup: m.laneGroup,
+        to: link.to,
+        toApproach: link.toApproach,
+        storageVeh: Math.max(1, (link.lengthM * link.lanes) / 7),
+      });
+    }
+    out.set(i.id, list);
+  }
+  cache.set(network, out);
+  return out;
+}
