@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +116,24 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+function closed(c: MqttClient): Promise<void> {
+  return new Promise((resolve) => c.once('close', () => resolve()));
+}
+
+interface Message {
+  readonly topic: string;
+  readonly payload: string;
+  readonly retain: boolean;
+}
+
+function nextMessage(c: MqttClient): Promise<Message> {
+  return new Promise((resolve) =>
+    c.once('message', (topic, payload, packet) =>
+      resolve({ topic, payload: payload.toString(), retain: packet.retain }),
+    ),
+  );
+}
+
 /** The SUBACK return codes, in the order of `filters` (mqtt.js reports any 0x80 as an error). */
 async function suback(c: MqttClient, filters: Record<string, { qos: 0 | 1 }>): Promise<number[]> {
   try {
@@ -184,10 +201,10 @@ describe('authentication', () => {
     const other = await camera('cam-2');
     const c = await connect(cam.id, cam.secret);
     const keep = await connect(other.id, other.secret);
-    const closed = once(c, 'close');
+    const gone = closed(c);
     registry.revokeDevice(cam.id);
     expect(broker.sweepRevocations()).toBe(1);
-    await closed;
+    await gone;
     expect(keep.connected).toBe(true);
     expect(await metricValue('broker_revocation_disconnects_total', {})).toBe(1);
   });
@@ -197,9 +214,9 @@ describe('publish ACL', () => {
   it('disconnects a device that publishes a signal plan, and the sink never sees it', async () => {
     const { secret } = await registry.addDevice({ id: 'sig-1', type: 'signal', intersectionId: 'I-1' });
     const c = await connect('sig-1', secret);
-    const closed = once(c, 'close');
+    const gone = closed(c);
     c.publish(topics.signalPlan.of('I-1'), '{}', { qos: 1 });
-    await closed;
+    await gone;
     expect(sink.received).toEqual([]);
     expect(
       await metricValue('broker_acl_refusals_total', { action: 'publish', reason: 'plan_forbidden' }),
@@ -209,9 +226,9 @@ describe('publish ACL', () => {
   it('disconnects a device that publishes another kind of device topic', async () => {
     const cam = await camera();
     const c = await connect(cam.id, cam.secret);
-    const closed = once(c, 'close');
+    const gone = closed(c);
     c.publish(topics.meterReadings.of(cam.id), '{}', { qos: 1 });
-    await closed;
+    await gone;
     expect(sink.received).toEqual([]);
     expect(
       await metricValue('broker_acl_refusals_total', { action: 'publish', reason: 'topic_kind_forbidden' }),
@@ -221,11 +238,11 @@ describe('publish ACL', () => {
   it('disconnects a device that publishes to $SYS or retains telemetry', async () => {
     const cam = await camera();
     const a = await connect(cam.id, cam.secret);
-    const closedA = once(a, 'close');
+    const closedA = closed(a);
     a.publish('$SYS/x', 'hi', { qos: 0 });
     await closedA;
     const b = await connect(cam.id, cam.secret);
-    const closedB = once(b, 'close');
+    const closedB = closed(b);
     b.publish(topics.cameraCounts.of(cam.id), counts(), { qos: 1, retain: true });
     await closedB;
     expect(sink.received).toEqual([]);
@@ -276,11 +293,11 @@ describe('acknowledgement and forwarding', () => {
     const c = await connect(cam.id, cam.secret);
     sink.failWith = new Error('disk full');
     let acked = false;
-    const closed = once(c, 'close');
+    const gone = closed(c);
     c.publish(topics.cameraCounts.of(cam.id), counts(), { qos: 1 }, (err) => {
       if (!err) acked = true;
     });
-    await closed;
+    await gone;
     expect(acked).toBe(false);
     expect(await metricValue('broker_sink_errors_total', {})).toBe(1);
   });
@@ -352,7 +369,7 @@ describe('subscriptions', () => {
     const control = await registry.addService('control', ['plan:publish', 'telemetry:subscribe']);
     const signal = await connect('sig-1', secret);
     await signal.subscribeAsync(topics.signalPlan.of('I-1'), { qos: 1 });
-    const received = once(signal, 'message');
+    const received = nextMessage(signal);
     const plan = JSON.stringify({
       ts: Date.now(),
       planId: 'p1',
@@ -363,9 +380,9 @@ describe('subscriptions', () => {
     });
     const svc = await connect(control.id, control.secret);
     await svc.publishAsync(topics.signalPlan.of('I-1'), plan, { qos: 1 });
-    const [topic, payload] = (await received) as [string, Buffer];
-    expect(topic).toBe(topics.signalPlan.of('I-1'));
-    expect(payload.toString()).toBe(plan);
+    const msg = await received;
+    expect(msg.topic).toBe(topics.signalPlan.of('I-1'));
+    expect(msg.payload).toBe(plan);
     expect(sink.received.at(-1)?.sender.role).toBe('service');
   });
 });
@@ -377,23 +394,23 @@ describe('device status', () => {
     const c = await connect(cam.id, cam.secret);
 
     const first = await connect(svc.id, svc.secret);
-    const retained = once(first, 'message');
+    const retained = nextMessage(first);
     await first.subscribeAsync(topics.deviceStatus.of(cam.id), { qos: 1 });
-    const [, onlinePayload, onlinePacket] = (await retained) as [string, Buffer, { retain: boolean }];
-    expect(JSON.parse(onlinePayload.toString())).toEqual({ status: 'online', ts: 1_700_000_000_000 });
-    expect(onlinePacket.retain).toBe(true);
+    const online = await retained;
+    expect(JSON.parse(online.payload)).toEqual({ status: 'online', ts: 1_700_000_000_000 });
+    expect(online.retain).toBe(true);
 
-    const live = once(first, 'message');
+    const live = nextMessage(first);
     await c.endAsync();
-    const [, offlinePayload] = (await live) as [string, Buffer];
-    expect(JSON.parse(offlinePayload.toString())).toEqual({ status: 'offline', ts: 1_700_000_000_000 });
+    expect(JSON.parse((await live).payload)).toEqual({ status: 'offline', ts: 1_700_000_000_000 });
 
-    const later = await connect(svc.id, svc.secret, { clientId: svc.id });
-    const replay = once(later, 'message');
+    // a later subscriber (the same account reconnecting) gets the retained offline status
+    const later = await connect(svc.id, svc.secret);
+    const replay = nextMessage(later);
     await later.subscribeAsync(topics.deviceStatus.of(cam.id), { qos: 1 });
-    const [, replayed, replayPacket] = (await replay) as [string, Buffer, { retain: boolean }];
-    expect(JSON.parse(replayed.toString()).status).toBe('offline');
-    expect(replayPacket.retain).toBe(true);
+    const replayed = await replay;
+    expect(JSON.parse(replayed.payload).status).toBe('offline');
+    expect(replayed.retain).toBe(true);
   });
 
   it('counts connected clients by role and type', async () => {
