@@ -282,6 +282,9 @@ process.on('message', (m: ToWorker) => {
     case 'go':
       go();
       return;
+    case 'report':
+      send({ type: 'report', stats: stats() });
+      return;
     case 'reset-latency':
       latency = new LatencyHistogram();
       return;

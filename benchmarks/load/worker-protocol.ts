@@ -68,9 +68,11 @@ export type ToWorker =
   | { readonly cmd: 'go' }
   | { readonly cmd: 'stop'; readonly drainMs: number }
   | { readonly cmd: 'reset-latency' }
+  | { readonly cmd: 'report' }
   | { readonly cmd: 'exit' };
 
 export type FromWorker =
   | { readonly type: 'connected'; readonly stats: WorkerStats }
   | { readonly type: 'progress'; readonly stats: WorkerStats }
+  | { readonly type: 'report'; readonly stats: WorkerStats }
   | { readonly type: 'stopped'; readonly stats: WorkerStats };
