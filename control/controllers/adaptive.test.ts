@@ -92,6 +92,8 @@ describe('adaptive controller', () => {
 
   it('keeps every phase at or above its minimum green', () => {
     const plan = adaptivePlan(timings, handDemand(junction, { 'N-TR': 1700 }), null, 0, cfg);
-    plan.phases.forEach((p, i) => expect(p.greenS).toBeGreaterThanOrEqual(timings[i]?.minGreenS ?? 0));
+    plan.phases.forEach((p, i) => {
+      expect(p.greenS).toBeGreaterThanOrEqual(timings[i]?.minGreenS ?? 0);
+    });
   });
 });

@@ -77,9 +77,9 @@ describe('safety envelope properties', () => {
           for (const a of p.movements) for (const b of p.movements) expect(index.conflicts(a, b)).toBe(false);
         }
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('a plan with two conflicting movements in one phase is always refused', () => {
     fc.assert(
@@ -95,7 +95,7 @@ describe('safety envelope properties', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 
   it('hand-made plans with short clearance are either repaired to the rules or refused, never passed as is', () => {
     fc.assert(
@@ -117,5 +117,5 @@ describe('safety envelope properties', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, 60_000);
 });
