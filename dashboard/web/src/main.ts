@@ -13,16 +13,21 @@ applyPrefs(loadPrefs());
 // Signing out (or a session that expired) starts over from a clean page: no timers, sockets
 // or panels of the old session survive.
 const restart = () => window.location.assign('/');
-setUnauthorizedHandler(restart);
+
+/** Only a signed-in view reacts to 401 by starting over (the first /api/me is allowed to fail). */
+function enter(me: Me): Promise<void> {
+  setUnauthorizedHandler(restart);
+  return renderApp(root, me, restart);
+}
 
 function start(): void {
   api
     .get('/api/me', Me)
-    .then((me) => renderApp(root, me, restart))
+    .then(enter)
     .catch((err: unknown) => {
       if (err instanceof ApiFailure && err.status === 401) {
         renderLogin(root, (me) => {
-          renderApp(root, me, restart).catch(showFatal);
+          enter(me).catch(showFatal);
         });
         return;
       }
