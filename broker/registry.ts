@@ -235,7 +235,9 @@ export class Registry {
    * in the same batch.
    */
   async addDevices(specs: readonly DeviceSpec[]): Promise<Credentials[]> {
-    const parsed = specs.map((s, i) => parseOrThrow(DeviceSpec, s, `device #${i}`));
+    const parsed = specs.map((s, i) =>
+      parseOrThrow(DeviceSpec, s, `device ${typeof s?.id === 'string' ? s.id : `#${i}`}`),
+    );
     const seen = new Set<string>();
     for (const d of parsed) {
       if (seen.has(d.id)) throw new RegistryError('invalid', `device ${d.id} appears twice in the batch`);

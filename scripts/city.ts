@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { registerBrokerCommands } from '../broker/cli.ts';
 
 // The `city` command line. Each service contributes its own subcommands through a
 // `register…Commands(program)` function exported by its `cli.ts`, so this file only wires them.
 const program = new Command('city')
   .description('City telemetry platform: devices, accounts and the simulated city')
   .showHelpAfterError();
+registerBrokerCommands(program);
 
 await program.parseAsync(process.argv);
