@@ -1,52 +1,18 @@
 import type { CameraCounts } from '../../protocol/index.ts';
 import { gaussian, type Rng } from './seeded-rng.ts';
 
-/** What the traffic model shows at one approach after a step (the model's `observeApproach`). */
+/**
+ * What the traffic model shows at one approach (the model's `observeApproach`): cumulative
+ * counters, so a camera needs only the readings at the start and end of its interval.
+ */
 export interface ApproachObservation {
-  /** Cumulative vehicles that crossed the stop line. */
+  /** Vehicles that crossed the stop line so far. */
   readonly departures: number;
   readonly queueVeh: number;
-  /** Fraction of the last step the detection zone was occupied. */
-  readonly occupancy: number;
-  readonly meanSpeedKmh: number | null;
-}
-
-/** What a camera has seen so far in its current counting interval. */
-export interface CountWindow {
-  readonly departuresAtStart: number;
-  readonly departures: number;
-  readonly occupancySum: number;
-  readonly steps: number;
-  readonly speedSum: number;
-  readonly speedSteps: number;
-  readonly queueVeh: number;
-}
-
-export function openWindow(obs: ApproachObservation): CountWindow {
-  return {
-    departuresAtStart: obs.departures,
-    departures: obs.departures,
-    occupancySum: 0,
-    steps: 0,
-    speedSum: 0,
-    speedSteps: 0,
-    queueVeh: obs.queueVeh,
-  };
-}
-
-/** Adds one model step to the window. */
-export function observe(w: CountWindow, obs: ApproachObservation): CountWindow {
-  const speed = obs.meanSpeedKmh;
-  const hasSpeed = speed !== null && Number.isFinite(speed);
-  return {
-    departuresAtStart: w.departuresAtStart,
-    departures: obs.departures,
-    occupancySum: w.occupancySum + obs.occupancy,
-    steps: w.steps + 1,
-    speedSum: w.speedSum + (hasSpeed ? speed : 0),
-    speedSteps: w.speedSteps + (hasSpeed ? 1 : 0),
-    queueVeh: obs.queueVeh,
-  };
+  /** Seconds the detection zone was occupied so far. */
+  readonly occupiedS: number;
+  /** Sum of the crossing vehicles' speeds so far, km/h. */
+  readonly speedSumKmh: number;
 }
 
 /**
@@ -71,7 +37,11 @@ export interface CameraOptions {
  * The counts message a camera sends for a finished window, or null when it sends none. Pure:
  * noise comes from the handed-in random source, time from `endMs`.
  */
-export function cameraCountsFrom(w: CountWindow, opts: CameraOptions): CameraCounts | null {
+export function cameraCountsFrom(
+  start: ApproachObservation,
+  end: ApproachObservation,
+  opts: CameraOptions,
+): CameraCounts | null {
   const ts = Math.floor(opts.endMs);
   switch (opts.fault) {
     case 'silent':
@@ -84,17 +54,19 @@ export function cameraCountsFrom(w: CountWindow, opts: CameraOptions): CameraCou
       break;
   }
   const factor = opts.fault === 'miscounting' ? (opts.miscountFactor ?? 0.5) : 1;
-  const trueCount = Math.max(0, w.departures - w.departuresAtStart);
-  const intensity = clampInt(trueCount * factor * (1 + opts.noise * gaussian(opts.rng)), 0, 100_000);
+  const crossed = Math.max(0, end.departures - start.departures);
+  const intensity = clampInt(crossed * factor * (1 + opts.noise * gaussian(opts.rng)), 0, 100_000);
+  const occupied = Math.max(0, end.occupiedS - start.occupiedS);
   const out: CameraCounts = {
     ts,
     intervalS: opts.intervalS,
     intensity,
-    occupancy: round(clamp(w.steps > 0 ? w.occupancySum / w.steps : 0, 0, 1), 3),
-    queueLength: clampInt(w.queueVeh * (1 + (opts.noise / 2) * gaussian(opts.rng)), 0, 10_000),
+    occupancy: round(clamp(occupied / opts.intervalS, 0, 1), 3),
+    queueLength: clampInt(end.queueVeh * (1 + (opts.noise / 2) * gaussian(opts.rng)), 0, 10_000),
   };
-  if (w.speedSteps > 0) {
-    const speed = (w.speedSum / w.speedSteps) * (1 + (opts.noise / 2) * gaussian(opts.rng));
+  if (crossed > 0) {
+    const speed =
+      ((end.speedSumKmh - start.speedSumKmh) / crossed) * (1 + (opts.noise / 2) * gaussian(opts.rng));
     out.averageVehicleSpeed = round(clamp(speed, 0, 300), 1);
   }
   return out;
