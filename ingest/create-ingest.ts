@@ -54,8 +54,9 @@ export function createIngest(opts: IngestOptions): Ingest {
   const journal = Journal.open(opts.journalPath, { synchronous: opts.synchronous ?? 'FULL' });
   const drain = createDrain({
     journal,
+    // The drain times real I/O (backoff, flush deadline, write latency) on the wall clock; `now`
+    // is the platform's clock for the data (timestamp window, reject timestamps).
     writer: createInfluxWriter(opts.influx),
-    now,
     ...(opts.batchSize === undefined ? {} : { batchSize: opts.batchSize }),
     ...(opts.minRetryMs === undefined ? {} : { minRetryMs: opts.minRetryMs }),
     ...(opts.maxRetryMs === undefined ? {} : { maxRetryMs: opts.maxRetryMs }),

@@ -108,7 +108,9 @@ function writePath(t: InfluxTarget): string {
     if (t.rp !== undefined) q.set('rp', t.rp);
     return `/write?${q}`;
   }
-  const q = new URLSearchParams({ org: t.org ?? '', bucket: t.bucket ?? t.db, precision: 'ns' });
+  // 1.8's v2 endpoint ignores org; 2.x and 3.x need it (or take it from the token).
+  const q = new URLSearchParams({ bucket: t.bucket ?? t.db, precision: 'ns' });
+  if (t.org !== undefined) q.set('org', t.org);
   return `/api/v2/write?${q}`;
 }
 
