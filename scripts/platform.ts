@@ -5,7 +5,7 @@ import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client';
 import { createBroker } from '../broker/create-broker.ts';
 import { Registry } from '../broker/registry.ts';
-import { createIngest } from '../ingest/create-ingest.ts';
+import { createIngest, type IngestStatus } from '../ingest/create-ingest.ts';
 import type { InfluxTarget } from '../ingest/influx-writer.ts';
 import type { PlatformConfig } from './config.ts';
 import { ensureInfluxd, type Influxd, startInfluxd } from './lib/influxd.ts';
@@ -23,6 +23,7 @@ export interface RunningPlatform {
   readonly metrics: MetricsRegistry;
   readonly logger: Logger;
   readonly services: { readonly control: ServiceCredentials; readonly dashboard: ServiceCredentials };
+  ingestStatus(): IngestStatus;
   /** SIGTERM path: stop accepting, tell clients, flush or spool what is pending, stop InfluxDB we started. */
   stop(): Promise<void>;
 }
@@ -152,6 +153,7 @@ export async function startPlatform(
       metrics,
       logger,
       services,
+      ingestStatus: () => ingest.status(),
       stop: stopAll,
     };
   } catch (err) {
