@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -438,5 +439,74 @@ describe('WebSocket listener', () => {
     await expect(
       mqtt.connectAsync(`ws://127.0.0.1:${wsPort}/mqtt`, options(cam.id, 'wrong')),
     ).rejects.toMatchObject({ code: 4 });
+  });
+});
+
+describe('TLS listener', () => {
+  it('serves authenticated MQTT over TLS when a certificate and key are configured', async () => {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const secure = createBroker({
+      registry,
+      sink,
+      logger: pino({ level: 'silent' }),
+      metrics: new PromRegistry(),
+    });
+    try {
+      const ports = await secure.listen({ tcpPort: 0, host: '127.0.0.1', tls: { port: 0, cert, key } });
+      const cam = await camera();
+      const c = await mqtt.connectAsync(`mqtts://127.0.0.1:${ports.tlsPort}`, {
+        ...options(cam.id, cam.secret),
+        ca: readFileSync(cert),
+      });
+      clients.push(c);
+      await c.publishAsync(topics.cameraCounts.of(cam.id), counts(), { qos: 1 });
+      expect(sink.received.map((r) => r.sender.id)).toEqual([cam.id]);
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+      await secure.close();
+    }
+  });
+});
+
+describe('gateway identity', () => {
+  it('picks up meters provisioned behind a connected gateway without a reconnect', async () => {
+    const [gw] = await registry.addDevices([
+      { id: 'gw-1', type: 'gateway' },
+      { id: 'm-1', type: 'meter', gatewayId: 'gw-1', meterKind: 'water' },
+    ]);
+    const c = await connect('gw-1', gw?.secret ?? '');
+    const reading = (meterId: string) =>
+      JSON.stringify([{ ts: Date.now(), kind: 'water', value: 1, meterId }]);
+    await c.publishAsync(topics.gatewayReadings.of('gw-1'), reading('m-1'), { qos: 1 });
+    expect([...(sink.received[0]?.sender.gatewayMeters?.keys() ?? [])]).toEqual(['m-1']);
+
+    await registry.addDevice({ id: 'm-2', type: 'meter', gatewayId: 'gw-1', meterKind: 'electricity' });
+    registry.revokeDevice('m-1');
+    expect(broker.refreshGateways()).toBe(1);
+    expect(broker.refreshGateways()).toBe(0);
+    await c.publishAsync(topics.gatewayReadings.of('gw-1'), reading('m-2'), { qos: 1 });
+    expect(sink.received[1]?.sender.gatewayMeters).toEqual(new Map([['m-2', 'electricity']]));
   });
 });

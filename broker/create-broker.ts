@@ -10,15 +10,16 @@ import { type Listeners, type ListeningPorts, type ListenOptions, startListeners
 import type { Registry } from './registry.ts';
 
 export interface BrokerDeps {
-  /** Only `check` (at CONNECT) and `revokedIds` (revocation sweep) are used. */
-  readonly registry: Pick<Registry, 'check' | 'revokedIds'>;
+  /** Only `check` (at CONNECT), `revokedIds` and `gatewayMeters` (the periodic sweep) are used. */
+  readonly registry: Pick<Registry, 'check' | 'revokedIds' | 'gatewayMeters'>;
   /** Every authorised publish is handed here before it is acknowledged. */
   readonly sink: MessageSink;
   readonly logger: Logger;
   readonly metrics: PromRegistry;
   /** Clock for the `ts` of the status messages the broker publishes. */
   readonly now?: () => number;
-  /** How often connected clients are checked against revocations; 0 turns the timer off. */
+  /** How often connected clients are checked against the registry (revocations, gateway meters);
+   * 0 turns the timer off. */
   readonly revocationSweepMs?: number;
 }
 
@@ -28,6 +29,8 @@ export interface Broker {
   listen(opts: ListenOptions): Promise<ListeningPorts>;
   /** Disconnects connected clients whose registration was revoked; returns how many. */
   sweepRevocations(): number;
+  /** Re-reads the meters behind every connected gateway; returns how many gateways changed. */
+  refreshGateways(): number;
   /** Graceful: stop accepting, disconnect every client, close aedes. */
   close(): Promise<void>;
 }
@@ -221,6 +224,24 @@ export function createBroker(deps: BrokerDeps): Broker {
     return n;
   }
 
+  /**
+   * A gateway's meters are part of its identity (ingest refuses readings for meters not behind
+   * it), so meters provisioned or revoked while it is connected must reach the cached identity
+   * without a reconnect.
+   */
+  function refreshGateways(): number {
+    let changed = 0;
+    for (const client of connected.values()) {
+      const who = identities.get(client);
+      if (who?.deviceType !== 'gateway') continue;
+      const meters = registry.gatewayMeters(who.id);
+      if (sameMeters(meters, who.gatewayMeters)) continue;
+      identities.set(client, Object.freeze({ ...who, gatewayMeters: meters }));
+      changed++;
+    }
+    return changed;
+  }
+
   return {
     aedes,
     async listen(opts) {
@@ -231,8 +252,9 @@ export function createBroker(deps: BrokerDeps): Broker {
         sweepTimer = setInterval(() => {
           try {
             sweepRevocations();
+            refreshGateways();
           } catch (err) {
-            logger.error({ err }, 'revocation sweep failed');
+            logger.error({ err }, 'registry sweep failed');
           }
         }, sweepMs);
         sweepTimer.unref();
@@ -241,6 +263,7 @@ export function createBroker(deps: BrokerDeps): Broker {
       return listeners.ports;
     },
     sweepRevocations,
+    refreshGateways,
     async close() {
       if (closing) return;
       closing = true;
@@ -250,4 +273,10 @@ export function createBroker(deps: BrokerDeps): Broker {
       await serversClosed;
     },
   };
+}
+
+function sameMeters(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown> | null): boolean {
+  if (b === null || a.size !== b.size) return false;
+  for (const [k, v] of a) if (!b.has(k) || b.get(k) !== v) return false;
+  return true;
 }

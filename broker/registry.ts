@@ -347,6 +347,11 @@ export class Registry {
     };
   }
 
+  /** The live meters registered behind a gateway, with their kind (null: not recorded). */
+  gatewayMeters(gatewayId: string): Map<string, MeterKind | null> {
+    return new Map(this.#q.gatewayMeters.all(gatewayId).map((m) => [m.id, m.meter_kind]));
+  }
+
   /** Ids of every revoked device and service (a small set: the broker's revocation sweep reads it). */
   revokedIds(): Set<string> {
     return new Set(this.#q.revokedIds.all().map((r) => r.id));
@@ -434,10 +439,7 @@ export class Registry {
   }
 
   #deviceIdentity(row: DeviceRow): SenderIdentity {
-    let gatewayMeters: Map<string, MeterKind | null> | null = null;
-    if (row.type === 'gateway') {
-      gatewayMeters = new Map(this.#q.gatewayMeters.all(row.id).map((m) => [m.id, m.meter_kind]));
-    }
+    const gatewayMeters = row.type === 'gateway' ? this.gatewayMeters(row.id) : null;
     return Object.freeze({
       id: row.id,
       role: 'device',
