@@ -57,12 +57,44 @@ export async function waitForRendered(page: Page, layer: string, timeoutMs = 60_
   const handle = await page.waitForFunction(
     (l) => {
       const d = window.cityDashboard;
-      if (!d || !d.map.loaded() || !d.map.getLayer(l)) return 0;
-      const n = d.map.queryRenderedFeatures({ layers: [l] }).length;
-      return n > 0 ? n : 0;
+      if (!d?.map.getLayer(l)) return 0;
+      return d.map.queryRenderedFeatures({ layers: [l] }).length;
     },
     layer,
     { timeout: timeoutMs, polling: 250 },
   );
   return (await handle.jsonValue()) as number;
+}
+
+/** The colour MapLibre actually drew at a map position: [r, g, b] read back from the WebGL canvas. */
+export async function pixelAt(
+  page: Page,
+  lonLat: readonly [number, number],
+): Promise<[number, number, number]> {
+  return page.evaluate((ll) => {
+    const map = window.cityDashboard?.map;
+    if (!map) throw new Error('map not ready');
+    const p = map.project([ll[0], ll[1]]);
+    const canvas = map.getCanvas();
+    const ratio = canvas.width / canvas.clientWidth;
+    const copy = document.createElement('canvas');
+    copy.width = 1;
+    copy.height = 1;
+    const ctx = copy.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(canvas, Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1, 0, 0, 1, 1);
+    const d = ctx.getImageData(0, 0, 1, 1).data;
+    return [d[0] ?? 0, d[1] ?? 0, d[2] ?? 0] as [number, number, number];
+  }, lonLat);
+}
+
+/** Parses `#rrggbb`. */
+export function rgb(hex: string): [number, number, number] {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+/** Colour distance (max channel difference): antialiasing and blending move colours a little. */
+export function colourDistance(a: readonly number[], b: readonly number[]): number {
+  return Math.max(...a.map((x, i) => Math.abs(x - (b[i] ?? 0))));
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type Alert, type Me, NetworkGeoJson } from '../../shared/contract.ts';
 import { AlertsList } from './alerts-list.ts';
 import { api } from './api.ts';
+import { openAuditDialog } from './audit-dialog.ts';
 import { BuildingPanel } from './building-panel.ts';
 import { h, replace } from './dom.ts';
 import { freshness } from './freshness.ts';
@@ -55,6 +56,7 @@ export async function renderApp(root: HTMLElement, me: Me, onLogout: () => void)
   });
   const searchList = h('datalist', { id: 'goto-list' });
   const logout = h('button', { type: 'button', id: 'logout' }, 'Sign out');
+  const audit = h('button', { type: 'button', id: 'audit-open', onclick: openAuditDialog }, 'Audit log');
   logout.addEventListener('click', () => {
     api
       .post('/api/logout', z.unknown(), {})
@@ -82,6 +84,7 @@ export async function renderApp(root: HTMLElement, me: Me, onLogout: () => void)
           searchList,
           prefToggle('largeType', 'Large type'),
           prefToggle('highContrast', 'High contrast'),
+          audit,
           h('span', { class: 'who', id: 'who' }, `${me.name} · ${me.role}`),
           logout,
         ),
