@@ -28,3 +28,13 @@ export {
   type LaneGroupDemand,
 } from './estimation/estimate-demand.ts';
 export { EstimatorConfig } from './estimation/estimator-config.ts';
+export { ControlLoopSettings, type ControlLoopSettingsInput } from './loop/loop-options.ts';
+export { nextBoundaryMs } from './loop/next-boundary.ts';
+export {
+  type ControlLoop,
+  type IntersectionStatus,
+  type LoopClock,
+  type LoopCounters,
+  type StartControlLoopOptions,
+  startControlLoop,
+} from './loop/start-control-loop.ts';

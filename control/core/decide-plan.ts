@@ -40,6 +40,8 @@ export function decidePlan(
   nowMs: number,
   cfg: ControlConfig,
   ctx: AdaptiveContext = {},
+  /** The cycle boundary the plan starts at (default `nowMs`); freshness is judged at `nowMs`. */
+  startsAtMs: number = nowMs,
 ): Decision {
   const timings = phaseTimings(intersection, cfg.envelope);
   const demand = estimateDemand(
@@ -65,10 +67,10 @@ export function decidePlan(
     fallbackReason === null &&
     state.lastPlan?.source === 'webster' &&
     state.lastComputedMs !== null &&
-    nowMs - state.lastComputedMs < cfg.controllers.webster.recomputeEveryS * 1000;
+    startsAtMs - state.lastComputedMs < cfg.controllers.webster.recomputeEveryS * 1000;
   let proposal: SignalPlan;
   if (fallbackReason !== null || controller === 'fixed') {
-    proposal = fixedTimePlan(intersection, nowMs, cfg.utcOffsetMin);
+    proposal = fixedTimePlan(intersection, startsAtMs, cfg.utcOffsetMin);
   } else if (controller === 'webster') {
     const slow = estimateDemand(
       intersection,
@@ -78,7 +80,7 @@ export function decidePlan(
       'slow',
       state.faultyApproaches,
     );
-    proposal = websterPlan(timings, slow, state.lastPlan, nowMs, cfg.controllers, state.lastComputedMs);
+    proposal = websterPlan(timings, slow, state.lastPlan, startsAtMs, cfg.controllers, state.lastComputedMs);
   } else if (controller === 'actuated') {
     proposal = actuatedPlan(
       timings,
@@ -87,7 +89,7 @@ export function decidePlan(
       cfg.controllers,
     );
   } else {
-    proposal = adaptivePlan(timings, demand, state.lastPlan, nowMs, cfg.controllers, ctx);
+    proposal = adaptivePlan(timings, demand, state.lastPlan, startsAtMs, cfg.controllers, ctx);
   }
   const verdict = enforceEnvelope(intersection, proposal, state.lastPlan, cfg.envelope);
   return {

@@ -8,6 +8,8 @@ export interface TickInput {
   readonly states: Map<string, IntersectionState>;
   readonly controller: ControllerKind | ReadonlyMap<string, ControllerKind>;
   readonly nowMs: number;
+  /** The cycle boundary the plans start at (default `nowMs`). */
+  readonly startsAtMs?: number;
   readonly cfg: ControlConfig;
   /** Which intersections to decide (default: all), e.g. those at a cycle boundary. */
   readonly only?: (intersection: Intersection) => boolean;
@@ -40,8 +42,9 @@ export function planTick(input: TickInput): Decision[] {
       const full = Math.min(1, q / d.storageVeh);
       if (full > (downstreamFullness.get(d.laneGroup) ?? 0)) downstreamFullness.set(d.laneGroup, full);
     }
-    const decision = decidePlan(intersection, state, kind, nowMs, cfg, { downstreamFullness });
-    if (input.commit !== false) commitDecision(state, decision, nowMs);
+    const startsAt = input.startsAtMs ?? nowMs;
+    const decision = decidePlan(intersection, state, kind, nowMs, cfg, { downstreamFullness }, startsAt);
+    if (input.commit !== false) commitDecision(state, decision, startsAt);
     out.push(decision);
   }
   return out;
