@@ -107,7 +107,10 @@ export class BuildingPanel {
         series: 'meter' as const,
         id: m.id,
         title: `${m.kind === 'water' ? 'Water' : 'Electricity'} ${m.id}${m.anomaly ? ` — ${anomalyText[m.anomaly]}` : ''}`,
-        unit: unit[m.kind].value,
+        // Consumption is the rate (flow or power); the register is the fallback for meters that send no rate.
+        unit: unit[m.kind].rate,
+        fields: m.kind === 'water' ? ['flow', 'value'] : ['power', 'value'],
+        labels: { flow: 'flow L/h', power: 'power W', value: `register ${unit[m.kind].value}` },
         // Shade the time the anomaly has lasted (from its alert), so it stands out on the curve.
         marks: (fromMs: number, toMs: number): ChartMark[] => {
           if (!m.anomaly) return [];

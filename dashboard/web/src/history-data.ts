@@ -6,10 +6,15 @@ export interface ChartData {
   fields: string[];
 }
 
-/** Turns a history response into uPlot's column layout. Missing values stay gaps (null). */
-export function historyToChart(h: HistoryResponse): ChartData {
+/**
+ * Turns a history response into uPlot's column layout. Missing values stay gaps (null). `only`
+ * keeps just those fields (in that order) when the response has them: a meter answers register,
+ * flow and power, and a chart shows one unit.
+ */
+export function historyToChart(h: HistoryResponse, only?: readonly string[]): ChartData {
   const xs = h.points.map((p) => p.t / 1000);
-  const columns = h.fields.map((f) => {
+  const fields = only ? only.filter((f) => h.fields.includes(f)) : h.fields;
+  const columns = fields.map((f) => {
     const legend = h.legend?.[f];
     return h.points.map((p) => {
       const v = p[f];
@@ -19,7 +24,7 @@ export function historyToChart(h: HistoryResponse): ChartData {
       return null;
     });
   });
-  return { data: [xs, ...columns], fields: h.fields };
+  return { data: [xs, ...columns], fields };
 }
 
 export type HistoryRange = 'hour' | 'day';

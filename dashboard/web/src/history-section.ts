@@ -2,13 +2,17 @@ import { HistoryResponse, type HistorySeries } from '../../shared/contract.ts';
 import { api, query } from './api.ts';
 import { h } from './dom.ts';
 import { type ChartMark, HistoryChart } from './history-chart.ts';
-import { type HistoryRange, historyToChart, historyWindow } from './history-data.ts';
+import { type ChartData, type HistoryRange, historyToChart, historyWindow } from './history-data.ts';
 
 export interface ChartSpec {
   series: HistorySeries;
   id: string;
   title: string;
   unit: string;
+  /** Fields to chart, in order of preference: the first one that has any value is drawn. */
+  fields?: readonly string[];
+  /** Legend names for fields (`v` → `vehicles`). */
+  labels?: Readonly<Record<string, string>>;
   marks?: (fromMs: number, toMs: number) => ChartMark[];
 }
 
@@ -61,7 +65,7 @@ export class HistorySection {
     for (const { spec, chart } of this.charts) {
       api
         .get(`/api/history?${query({ series: spec.series, id: spec.id, from, to, points })}`, HistoryResponse)
-        .then((res) => chart.setData(historyToChart(res), spec.marks?.(from, to) ?? []))
+        .then((res) => chart.setData(pickChart(res, spec), spec.marks?.(from, to) ?? []))
         .catch((err: unknown) => chart.setError(err instanceof Error ? err.message : 'History unavailable'));
     }
   }
@@ -69,4 +73,13 @@ export class HistorySection {
   destroy(): void {
     for (const c of this.charts) c.chart.destroy();
   }
+}
+
+function pickChart(res: HistoryResponse, spec: ChartSpec): ChartData {
+  let chart = historyToChart(res);
+  if (spec.fields) {
+    const withData = spec.fields.find((f) => historyToChart(res, [f]).data[1]?.some((v) => v !== null));
+    chart = historyToChart(res, [withData ?? spec.fields[0] ?? 'v']);
+  }
+  return { ...chart, fields: chart.fields.map((f) => spec.labels?.[f] ?? f) };
 }

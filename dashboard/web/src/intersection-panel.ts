@@ -49,8 +49,20 @@ export class IntersectionPanel {
   ) {
     this.history = new HistorySection(
       [
-        { series: 'counts', id, title: 'Vehicle counts per approach', unit: 'veh' },
-        { series: 'queues', id, title: 'Queues per approach', unit: 'veh' },
+        {
+          series: 'counts',
+          id,
+          title: 'Vehicles counted (all approaches)',
+          unit: 'veh',
+          labels: { v: 'vehicles' },
+        },
+        {
+          series: 'queues',
+          id,
+          title: 'Queued vehicles (all approaches)',
+          unit: 'veh',
+          labels: { v: 'queue' },
+        },
       ],
       clock,
     );

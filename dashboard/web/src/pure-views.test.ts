@@ -144,3 +144,20 @@ describe('historyToChart categories', () => {
     expect(chart.data[1]).toEqual([2, 1, null]);
   });
 });
+
+describe('historyToChart field choice', () => {
+  it('keeps only the asked fields that the response has, in the asked order', () => {
+    const chart = historyToChart(
+      {
+        series: 'meter',
+        id: 'm1',
+        stepMs: 1000,
+        fields: ['value', 'flow', 'power'],
+        points: [{ t: 1000, value: 5, flow: 40, power: null }],
+      },
+      ['power', 'flow', 'missing'],
+    );
+    expect(chart.fields).toEqual(['power', 'flow']);
+    expect(chart.data).toEqual([[1], [null], [40]]);
+  });
+});
