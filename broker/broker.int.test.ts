@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -508,5 +509,22 @@ describe('gateway identity', () => {
     expect(broker.refreshGateways()).toBe(0);
     await c.publishAsync(topics.gatewayReadings.of('gw-1'), reading('m-2'), { qos: 1 });
     expect(sink.received[1]?.sender.gatewayMeters).toEqual(new Map([['m-2', 'electricity']]));
+  });
+});
+
+describe('close', () => {
+  it('disconnects connected clients and sockets that never sent CONNECT', async () => {
+    const cam = await camera();
+    const c = await connect(cam.id, cam.secret);
+    const clientGone = closed(c);
+    const silent = connectTcp(tcpPort, '127.0.0.1');
+    await new Promise<void>((resolve) => silent.once('connect', () => resolve()));
+    const silentGone = new Promise<void>((resolve) => silent.once('close', () => resolve()));
+    // bounded well below aedes' 30 s connect timeout, which would otherwise end the silent socket
+    await Promise.race([
+      broker.close(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('close() hung')), 20_000)),
+    ]);
+    await Promise.all([clientGone, silentGone]);
   });
 });

@@ -268,8 +268,9 @@ export function createBroker(deps: BrokerDeps): Broker {
       if (closing) return;
       closing = true;
       if (sweepTimer !== null) clearInterval(sweepTimer);
-      const serversClosed = listeners?.close() ?? Promise.resolve();
+      const serversClosed = listeners?.stopAccepting() ?? Promise.resolve();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      listeners?.destroyConnections();
       await serversClosed;
     },
   };

@@ -23,8 +23,10 @@ export interface ListeningPorts {
 
 export interface Listeners {
   readonly ports: ListeningPorts;
-  /** Stops accepting connections; resolves once every server has closed. */
-  close(): Promise<void>;
+  /** Stops accepting connections; resolves once every server has closed (see destroyConnections). */
+  stopAccepting(): Promise<void>;
+  /** Destroys every connection still open (e.g. ones that never sent CONNECT). */
+  destroyConnections(): void;
 }
 
 export type ConnectionHandler = (stream: Duplex, req?: IncomingMessage) => unknown;
@@ -43,10 +45,7 @@ function listenOn(server: Server | HttpServer, port: number, host: string): Prom
 }
 
 function closeServer(server: Server | HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    if ('closeAllConnections' in server) server.closeAllConnections();
-  });
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /**
@@ -55,10 +54,23 @@ function closeServer(server: Server | HttpServer): Promise<void> {
  */
 export async function startListeners(handle: ConnectionHandler, opts: ListenOptions): Promise<Listeners> {
   const servers: (Server | HttpServer)[] = [];
+  // Every raw connection, so shutdown can end the ones aedes does not know about: a socket that
+  // never sent CONNECT would otherwise hold its server open until aedes' 30 s connect timeout.
+  const sockets = new Set<Socket>();
+  const track = (server: Server | HttpServer) => {
+    server.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    });
+    servers.push(server);
+  };
   let wss: WebSocketServer | null = null;
-  const closeAll = async () => {
+  const stopAccepting = async () => {
     wss?.close();
     await Promise.all(servers.map(closeServer));
+  };
+  const destroyConnections = () => {
+    for (const s of sockets) s.destroy();
   };
   try {
     // Nagle off: QoS 1 PUBACKs are small and latency-bound.
@@ -66,7 +78,7 @@ export async function startListeners(handle: ConnectionHandler, opts: ListenOpti
       socket.setNoDelay(true);
       handle(socket);
     });
-    servers.push(tcp);
+    track(tcp);
     const tcpPort = await listenOn(tcp, opts.tcpPort, opts.host);
 
     let wsPort: number | undefined;
@@ -75,7 +87,7 @@ export async function startListeners(handle: ConnectionHandler, opts: ListenOpti
         res.statusCode = 404;
         res.end();
       });
-      servers.push(http);
+      track(http);
       const ws = new WebSocketServer({ server: http, path: WS_PATH });
       wss = ws;
       ws.on('connection', (socket, req) => {
@@ -96,7 +108,8 @@ export async function startListeners(handle: ConnectionHandler, opts: ListenOpti
           handle(s);
         },
       );
-      servers.push(secure);
+      // 'secureConnection' sockets wrap the raw ones tracked through 'connection'
+      track(secure);
       tlsPort = await listenOn(secure, opts.tls.port, opts.host);
     }
 
@@ -105,9 +118,11 @@ export async function startListeners(handle: ConnectionHandler, opts: ListenOpti
       ...(wsPort !== undefined ? { wsPort } : {}),
       ...(tlsPort !== undefined ? { tlsPort } : {}),
     };
-    return { ports, close: closeAll };
+    return { ports, stopAccepting, destroyConnections };
   } catch (err) {
-    await closeAll();
+    const stopped = stopAccepting();
+    destroyConnections();
+    await stopped;
     throw err;
   }
 }
