@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBrokerCommands } from '../broker/cli.ts';
 import { registerIngestCommands } from '../ingest/cli.ts';
+import { registerSimulatorCommands } from '../simulators/cli.ts';
 
 // The `city` command line. Each service contributes its own subcommands through a
 // `register…Commands(program)` function exported by its `cli.ts`, so this file only wires them.
@@ -9,5 +10,6 @@ const program = new Command('city')
   .showHelpAfterError();
 registerBrokerCommands(program);
 registerIngestCommands(program);
+registerSimulatorCommands(program);
 
 await program.parseAsync(process.argv);
