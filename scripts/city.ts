@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerBrokerCommands } from '../broker/cli.ts';
 import { registerIngestCommands } from '../ingest/cli.ts';
+import { registerNetworkCommands } from '../simulators/network/cli.ts';
 import { registerSimulatorCommands } from '../simulators/cli.ts';
 
 // The `city` command line. Each service contributes its own subcommands through a
@@ -10,6 +11,7 @@ const program = new Command('city')
   .showHelpAfterError();
 registerBrokerCommands(program);
 registerIngestCommands(program);
+registerNetworkCommands(program);
 registerSimulatorCommands(program);
 
 await program.parseAsync(process.argv);

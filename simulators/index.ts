@@ -27,6 +27,7 @@ export {
   offerPlan,
 } from './devices/plan-executor.ts';
 export { checkPlanSafety, minimumGreenS, SAFETY, type SafetyVerdict } from './devices/plan-safety.ts';
+export { type CorridorOptions, corridorNetwork } from './model/corridor-network.ts';
 export { createTrafficModel } from './model/create-traffic-model.ts';
 export {
   constantDemand,
@@ -54,6 +55,7 @@ export type {
   TrafficModel,
   TrafficModelOptions,
 } from './model/types.ts';
+export { registerNetworkCommands } from './network/cli.ts';
 export { type ConflictMatrix, conflictMatrix } from './network/conflict-matrix.ts';
 export {
   type GeneratedCity,
@@ -64,3 +66,4 @@ export {
 } from './network/generate-network.ts';
 export { loadNetwork, NetworkFormatError, parseNetwork } from './network/parse-network.ts';
 export { type GeoFeature, type GeoFeatureCollection, toGeoJson } from './network/to-geo-json.ts';
+export { writeNetworkFile } from './network/write-network.ts';

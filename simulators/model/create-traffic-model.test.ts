@@ -4,7 +4,7 @@ import { parseNetwork } from '../network/parse-network.ts';
 import { corridorNetwork } from './corridor-network.ts';
 import { createTrafficModel } from './create-traffic-model.ts';
 import { constantDemand, rampDemand } from './demand.ts';
-import type { SignalColor } from './plan-signals.ts';
+import { cycleSecondAt, planSignalsAt, type SignalColor } from './plan-signals.ts';
 import { runFast } from './run-model.ts';
 
 // Monday 12 January 2026, 08:00 Moscow time: inside the weekday AM peak.
@@ -235,6 +235,36 @@ describe('traffic model', () => {
     expect(checked).toBeGreaterThan(10_000);
     // Every vehicle movement got its green within the 300 s (cycles are at most 120 s).
     expect(greens.size).toBe(net.intersections.reduce((n, x) => n + x.movements.length, 0));
+  });
+
+  it('rewards better timings: green split by volume gives less delay than the reverse', () => {
+    const delayWith = (mainGreenS: number, sideGreenS: number) => {
+      const m = createTrafficModel(corridorNetwork(), {
+        seed: 10,
+        startMs: MONDAY_8AM,
+        demand: constantDemand({ arterialVehPerH: 700, sideVehPerH: 150 }),
+      });
+      const plan = {
+        cycleS: mainGreenS + sideGreenS + 10,
+        offsetS: 0,
+        phases: [
+          { id: 'P1', movements: ['WT'], greenS: mainGreenS, yellowS: 3, allRedS: 2 },
+          { id: 'P2', movements: ['NL'], greenS: sideGreenS, yellowS: 3, allRedS: 2 },
+        ],
+      };
+      for (let k = 0; k < 3600; k++) {
+        m.setSignals('I-0', planSignalsAt(plan, cycleSecondAt(plan, m.nowMs)));
+        m.step();
+      }
+      return m.metrics();
+    };
+    const byVolume = delayWith(60, 20);
+    const even = delayWith(40, 40);
+    const reversed = delayWith(20, 60);
+    expect(byVolume.totalDelayVehS).toBeLessThan(even.totalDelayVehS);
+    expect(even.totalDelayVehS).toBeLessThan(reversed.totalDelayVehS);
+    expect(byVolume.avgDelayS).toBeLessThan(reversed.avgDelayS / 2);
+    expect(byVolume.stopsPerVehicle).toBeLessThan(reversed.stopsPerVehicle);
   });
 
   it('keeps approach counts consistent with its queue', () => {

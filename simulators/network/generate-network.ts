@@ -178,8 +178,15 @@ function link(
   const ox = (dy / len) * DRAW_OFFSET_M;
   const oy = (-dx / len) * DRAW_OFFSET_M;
   return {
-    ...fields,
+    id: fields.id,
+    from: fields.from,
+    to: fields.to,
+    toApproach: fields.toApproach,
     lengthM: Math.round(len * 10) / 10,
+    lanes: fields.lanes,
+    speedLimitKmh: fields.speedLimitKmh,
+    roadClass: fields.roadClass,
+    ...(fields.name === undefined ? {} : { name: fields.name }),
     geometry: [
       toLonLat(grid.center, from[0] + ox, from[1] + oy),
       toLonLat(grid.center, to[0] + ox, to[1] + oy),
