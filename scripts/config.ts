@@ -30,6 +30,7 @@ const PlatformEnv = z.object({
   INFLUX_TOKEN: z.string().min(1).optional(),
   INFLUX_USERNAME: z.string().min(1).optional(),
   INFLUX_PASSWORD: z.string().min(1).optional(),
+  NETWORK_FILE: z.string().min(1).optional(),
   SIMULATE: bool.default(true),
   SIM_INTERSECTIONS: z.coerce.number().int().min(1).max(4000).default(100),
   SIM_SEED: z.coerce.number().int().default(1),
@@ -62,6 +63,8 @@ export interface PlatformConfig {
     readonly username?: string;
     readonly password?: string;
   };
+  /** A city's own network file; null: the generated demo district (SIM_INTERSECTIONS, SIM_SEED). */
+  readonly networkFile: string | null;
   readonly simulate: {
     readonly enabled: boolean;
     readonly intersections: number;
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       username: e.INFLUX_USERNAME,
       password: e.INFLUX_PASSWORD,
     },
+    networkFile: e.NETWORK_FILE === undefined ? null : resolve(e.NETWORK_FILE),
     simulate: {
       enabled: e.SIMULATE,
       intersections: e.SIM_INTERSECTIONS,

@@ -1,15 +1,29 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client';
 import { createBroker } from '../broker/create-broker.ts';
 import { Registry } from '../broker/registry.ts';
+import { enforceEnvelope } from '../control/index.ts';
+import { type ControlLoop, startControlLoop } from '../control/loop/start-control-loop.ts';
+import {
+  buildDashboard,
+  type ControlStatus,
+  connectDashboardMqtt,
+  LiveState,
+  systemClock,
+} from '../dashboard/server/index.ts';
+import { webDistDir } from '../dashboard/web/build.ts';
 import { createIngest, type IngestStatus } from '../ingest/create-ingest.ts';
 import type { InfluxTarget } from '../ingest/influx-writer.ts';
+import type { CityNetwork } from '../protocol/network.ts';
+import { provisionCity, type SimulatedCity, startSimulatedCity } from '../simulators/index.ts';
 import type { PlatformConfig } from './config.ts';
 import { ensureInfluxd, type Influxd, startInfluxd } from './lib/influxd.ts';
+import { resolveNetwork } from './network-source.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
+import { secretFromFile } from './secret-file.ts';
 import { ensureServiceAccount, type ServiceCredentials } from './service-accounts.ts';
 
 export interface RunningPlatform {
@@ -24,6 +38,10 @@ export interface RunningPlatform {
   readonly logger: Logger;
   readonly services: { readonly control: ServiceCredentials; readonly dashboard: ServiceCredentials };
   ingestStatus(): IngestStatus;
+  readonly network: CityNetwork;
+  readonly networkPath: string;
+  readonly control: ControlLoop | null;
+  readonly city: SimulatedCity | null;
   /** SIGTERM path: stop accepting, tell clients, flush or spool what is pending, stop InfluxDB we started. */
   stop(): Promise<void>;
 }
@@ -110,28 +128,77 @@ export async function startPlatform(
     };
 
     // Requests are not logged one by one (scrapes and polling would drown the log); errors are.
-    const httpLogger: FastifyBaseLogger = logger.child({ svc: 'http' }, { level: 'warn' });
-    const http: FastifyInstance = Fastify({ loggerInstance: httpLogger });
-    registerOpsRoutes(http, {
-      metrics,
-      metricsPublic: config.metricsPublic,
-      readiness: [
-        { name: 'broker', check: () => ({ ok: true, detail: `mqtt :${ports.tcpPort}` }) },
-        {
-          name: 'influxdb',
-          // Ready while spooling: acknowledgements stay durable, the spool replays later.
-          check: () => {
-            const s = ingest.status();
-            return s.influxReachable
-              ? { ok: true }
-              : {
-                  ok: true,
-                  detail: `unreachable, spooling (${s.spoolDepth} lines)${s.lastError ? `: ${s.lastError}` : ''}`,
-                };
-          },
-        },
-      ],
+    const { network, path: networkPath } = await resolveNetwork({
+      file: config.networkFile,
+      dataDir: config.dataDir,
+      intersections: config.simulate.intersections,
+      seed: config.simulate.seed,
     });
+
+    let control: ControlLoop | null = null;
+    if (config.control.enabled) {
+      const loop = startControlLoop({
+        brokerUrl: mqttUrl,
+        credentials: services.control,
+        network,
+        controller: config.control.controller,
+        logger: logger.child({ svc: 'control' }),
+      });
+      control = loop;
+      stops.push(() => loop.stop());
+    }
+
+    // Requests are not logged one by one (scrapes and polling would drown the log); errors are.
+    const httpLogger: FastifyBaseLogger = logger.child({ svc: 'http' }, { level: 'warn' });
+    const live = new LiveState(network);
+    const feed = connectDashboardMqtt({
+      url: mqttUrl,
+      id: services.dashboard.id,
+      secret: services.dashboard.secret,
+      live,
+      clock: systemClock,
+      logger: httpLogger,
+    });
+    stops.push(() => feed.close());
+    const ingestRates = ingestRateSampler(metrics);
+    const http: FastifyInstance = await buildDashboard({
+      registry,
+      network,
+      influx,
+      live,
+      auditDbPath: join(config.dataDir, 'audit.sqlite'),
+      publishPlan: (id, plan) => feed.publishPlan(id, plan),
+      envelope: (intersection, plan, previous) => enforceEnvelope(intersection, plan, previous),
+      ...(control === null ? {} : { controlStatus: controlStatusOf(control) }),
+      ingestStatus: () => ({ ...ingest.status(), ...ingestRates() }),
+      clock: systemClock,
+      logger: httpLogger,
+      cookieSecret: secretFromFile(join(config.dataDir, 'cookie-secret')),
+      staticDir: existsSync(join(webDistDir, 'index.html')) ? webDistDir : null,
+      tls: false,
+      opsRoutes: (app) =>
+        registerOpsRoutes(app, {
+          metrics,
+          metricsPublic: config.metricsPublic,
+          readiness: [
+            { name: 'broker', check: () => ({ ok: true, detail: `mqtt :${ports.tcpPort}` }) },
+            {
+              name: 'influxdb',
+              // Ready while spooling: acknowledgements stay durable, the spool replays later.
+              check: () => {
+                const s = ingest.status();
+                return s.influxReachable
+                  ? { ok: true }
+                  : {
+                      ok: true,
+                      detail: `unreachable, spooling (${s.spoolDepth} lines)${s.lastError ? `: ${s.lastError}` : ''}`,
+                    };
+              },
+            },
+          ],
+        }),
+    });
+    stops.push(() => http.close());
     let httpUrl = '';
     if (opts.http !== false) {
       await http.listen({ port: config.httpPort, host: config.bindHost });
@@ -139,7 +206,20 @@ export async function startPlatform(
       const httpPort = typeof addr === 'object' && addr !== null ? addr.port : config.httpPort;
       httpUrl = `http://${hostForUrl(config.bindHost)}:${httpPort}`;
     }
-    stops.push(() => http.close());
+
+    let city: SimulatedCity | null = null;
+    if (config.simulate.enabled) {
+      const provisioned = await provisionCity(registry, network, { dataDir: config.dataDir });
+      const sim = startSimulatedCity({
+        brokerUrl: mqttUrl,
+        network,
+        credentials: provisioned.credentials,
+        speed: config.simulate.speed,
+        seed: config.simulate.seed,
+      });
+      city = sim;
+      stops.push(() => sim.stop());
+    }
 
     return {
       config,
@@ -154,12 +234,51 @@ export async function startPlatform(
       logger,
       services,
       ingestStatus: () => ingest.status(),
+      network,
+      networkPath,
+      control,
+      city,
       stop: stopAll,
     };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+function controlStatusOf(loop: ControlLoop): () => ControlStatus {
+  return () => {
+    const now = Date.now();
+    return {
+      intersections: loop.status().map((s) => ({
+        intersectionId: s.intersectionId,
+        fallbackReason: s.fallbackReason,
+        dataAgeS: s.lastCountsMs === null ? null : Math.max(0, (now - s.lastCountsMs) / 1000),
+      })),
+    };
+  };
+}
+
+/** Ingest and reject rates for the health strip, from the ingest counters, over the last call's window. */
+function ingestRateSampler(metrics: MetricsRegistry): () => { ingestRatePerS: number; rejectsPerS: number } {
+  let last = { at: Date.now(), accepted: 0, rejected: 0 };
+  let rates = { ingestRatePerS: 0, rejectsPerS: 0 };
+  const total = (name: string): number => {
+    const m = metrics.getSingleMetric(name) as unknown as
+      | { hashMap?: Record<string, { value: number }> }
+      | undefined;
+    return Object.values(m?.hashMap ?? {}).reduce((sum, v) => sum + v.value, 0);
+  };
+  return () => {
+    const now = Date.now();
+    if (now - last.at < 1000) return rates;
+    const accepted = total('ingest_messages_accepted_total');
+    const rejected = total('ingest_messages_rejected_total');
+    const dt = (now - last.at) / 1000;
+    rates = { ingestRatePerS: (accepted - last.accepted) / dt, rejectsPerS: (rejected - last.rejected) / dt };
+    last = { at: now, accepted, rejected };
+    return rates;
+  };
 }
 
 function hostForUrl(host: string): string {
