@@ -42,6 +42,8 @@ export interface CompiledNetwork {
   readonly choiceMov: Int32Array;
   readonly choiceCum: Float64Array;
   readonly entryLinks: Int32Array;
+  /** Links between two intersections: where trips may start and end along the street. */
+  readonly internalLinks: Int32Array;
 
   readonly nGroups: number;
   readonly groupLanes: Float64Array;
@@ -87,6 +89,7 @@ export function compileNetwork(
   const linkSlot = new Int32Array(nLinks).fill(-1);
   const linkSpeedKmh = new Float64Array(nLinks);
   const entry: number[] = [];
+  const internal: number[] = [];
   net.links.forEach((l, i) => {
     linkFfS[i] = l.lengthM / (l.speedLimitKmh / 3.6);
     linkLanes[i] = l.lanes;
@@ -98,6 +101,7 @@ export function compileNetwork(
       linkSlot[i] = to * 4 + DIR_INDEX[l.toApproach];
     }
     if (l.from === null && to !== undefined) entry.push(i);
+    if (l.from !== null && to !== undefined) internal.push(i);
   });
 
   const movId: string[] = [];
@@ -208,6 +212,7 @@ export function compileNetwork(
     choiceMov: Int32Array.from(choiceMov),
     choiceCum: Float64Array.from(choiceCum),
     entryLinks: Int32Array.from(entry),
+    internalLinks: Int32Array.from(internal),
     nGroups: groupLanes.length,
     groupLanes: Float64Array.from(groupLanes),
     groupSatPerLaneS: Float64Array.from(groupSat),

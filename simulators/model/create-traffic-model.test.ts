@@ -267,6 +267,26 @@ describe('traffic model', () => {
     expect(byVolume.stopsPerVehicle).toBeLessThan(reversed.stopsPerVehicle);
   });
 
+  it('starts and ends trips along internal streets when the demand asks for it', () => {
+    const m = createTrafficModel(corridorNetwork({ intersections: 3 }), {
+      seed: 12,
+      startMs: MONDAY_8AM,
+      demand: { entryVehPerH: () => 0, sourceVehPerH: () => 360, tripEndShare: 0.5 },
+    });
+    runFast(m, 1800);
+    const x = m.metrics();
+    // Only L-0 and L-1 are internal: 2 × 360 veh/h × 0.5 h ≈ 360 trips.
+    expect(x.entered).toBeGreaterThan(300);
+    expect(x.entered).toBeLessThan(420);
+    expect(x.entered).toBe(x.exited + x.onNetwork);
+    // I-1 sees the trips from L-0; I-2 those from L-1 plus the half of L-0's that go on: ×1.5.
+    const atI1 = m.observeApproach('I-1', 'W').arrivals;
+    const atI2 = m.observeApproach('I-2', 'W').arrivals;
+    expect(atI2 / atI1).toBeGreaterThan(1.2);
+    expect(atI2 / atI1).toBeLessThan(1.8);
+    expect(x.exited).toBeGreaterThan(x.entered * 0.8);
+  });
+
   it('keeps approach counts consistent with its queue', () => {
     const m = createTrafficModel(corridorNetwork(), {
       seed: 8,

@@ -41,6 +41,10 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
   const c = compileNetwork(network, demand, options.saturationFlowVehPerHLane ?? 1800);
   const rand = createRandom(options.seed);
   const links: readonly Link[] = network.links;
+  const tripEndShare = demand.tripEndShare ?? 0;
+  /** Trip-start rates of internal links, veh/h, refreshed every minute of model time. */
+  const sourceRate = new Float64Array(c.internalLinks.length);
+  let sourceMinute = -1;
 
   // Vehicles: a pool of typed arrays; a vehicle is an index, chained through vNext in FIFOs.
   let cap = 1024;
@@ -286,8 +290,11 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
         totalStops++;
       }
       linkCount[inLink] = (linkCount[inLink] ?? 0) - 1;
-      if (internal) enterLink(v, out, depart);
-      else exitVehicle(v);
+      if (internal) {
+        enterLink(v, out, depart);
+        // Some trips end along this street: the vehicle leaves when it reaches the far end.
+        if (tripEndShare > 0 && rand.next() < tripEndShare) vMove[v] = -1;
+      } else exitVehicle(v);
     }
     credit[g] = Math.min(cr, 1);
   }
@@ -357,6 +364,30 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
       }
       backlog[e] = b;
       waiting += b;
+    }
+    if (demand.sourceVehPerH) {
+      const minute = Math.floor(t / 60);
+      if (minute !== sourceMinute) {
+        sourceMinute = minute;
+        for (let k = 0; k < c.internalLinks.length; k++) {
+          const l = c.internalLinks[k] ?? 0;
+          sourceRate[k] = Math.max(0, demand.sourceVehPerH(links[l] as Link, clock) * scale);
+        }
+      }
+      for (let k = 0; k < c.internalLinks.length; k++) {
+        const l = c.internalLinks[k] ?? 0;
+        let b = (backlog[l] ?? 0) + poisson(((sourceRate[k] ?? 0) * dt) / 3600, rand);
+        while (b > 0 && (linkCount[l] ?? 0) < (c.linkStorage[l] ?? 0)) {
+          const v = alloc();
+          vDelay[v] = 0;
+          vStops[v] = 0;
+          enterLink(v, l, t);
+          entered++;
+          b--;
+        }
+        backlog[l] = b;
+        waiting += b;
+      }
     }
     backlogVehS += waiting * dt;
 

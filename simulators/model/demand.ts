@@ -20,6 +20,13 @@ export interface Demand {
    * the rest is renormalised over the movements that exist. Asked once, when the model is built.
    */
   turnRatios?(intersection: Intersection, approach: Approach): Partial<Record<Turn, number>> | undefined;
+  /**
+   * Vehicles starting a trip on an internal link (parking, garages), veh/h; none when absent.
+   * Asked once per internal link per minute of model time.
+   */
+  sourceVehPerH?(link: Link, at: DemandClock): number;
+  /** Share of vehicles entering an internal link that end their trip on it (default 0). */
+  readonly tripEndShare?: number;
 }
 
 /** Turning shares by the road class of the arriving link, when a demand gives none. */
@@ -42,15 +49,24 @@ const WEEKEND_PROFILE = [
 export interface TimeOfDayDemandOptions {
   /** Peak entry rate per lane of an entry link, veh/h (default arterial 400, side 180). */
   readonly peakVehPerHLane?: { readonly arterial: number; readonly side: number };
+  /** Peak trips starting along internal links, veh/h per km of link (default arterial 40, side 20). */
+  readonly peakSourceVehPerHKm?: { readonly arterial: number; readonly side: number };
+  /** Share of vehicles ending their trip on each internal link they enter (default 0.05). */
+  readonly tripEndShare?: number;
 }
 
-/** The default: weekday AM and PM peaks and a weekend profile, interpolated within each hour. */
+/**
+ * The default: weekday AM and PM peaks and a weekend profile, interpolated within each hour.
+ * Trips also start and end along the streets, so the middle of a big grid is as alive as its
+ * edges.
+ */
 export function timeOfDayDemand(options: TimeOfDayDemandOptions = {}): Demand {
   const peak = options.peakVehPerHLane ?? { arterial: 400, side: 180 };
+  const source = options.peakSourceVehPerHKm ?? { arterial: 40, side: 20 };
   return {
-    entryVehPerH(link, at) {
-      return link.lanes * peak[link.roadClass] * profileFactor(at);
-    },
+    entryVehPerH: (link, at) => link.lanes * peak[link.roadClass] * profileFactor(at),
+    sourceVehPerH: (link, at) => (link.lengthM / 1000) * source[link.roadClass] * profileFactor(at),
+    tripEndShare: options.tripEndShare ?? 0.05,
   };
 }
 
