@@ -8,7 +8,19 @@ export interface AdaptiveContext {
   /** Fullness (0..1) of the link each lane group discharges into, where known (spillback). */
   readonly downstreamFullness?: ReadonlyMap<string, number>;
   /** Corridor coordination: the common cycle and this junction's offset for the green wave. */
-  readonly coordination?: { readonly cycleS: number; readonly offsetS: number };
+  readonly coordination?: Coordination;
+  /**
+   * Asked with the cycle this junction would choose alone; returns its corridor's common cycle
+   * and when its coordinated phase should start, or undefined to run alone.
+   */
+  readonly coordinate?: (desiredCycleS: number) => Coordination | undefined;
+}
+
+export interface Coordination {
+  readonly cycleS: number;
+  /** Offset (s against the city clock) at which `alignPhase` starts; the cycle start when absent. */
+  readonly offsetS: number;
+  readonly alignPhase?: string;
 }
 
 /**
@@ -38,23 +50,44 @@ export function adaptivePlan(
   const clearance = timings.reduce((s, t) => s + t.yellowS + t.allRedS, 0);
   const minCycle = clearance + mins.reduce((s, m) => s + m, 0);
   let cycleS: number;
-  if (ctx.coordination) {
-    cycleS = ctx.coordination.cycleS;
+  let coordination = ctx.coordination;
+  if (coordination) {
+    cycleS = coordination.cycleS;
   } else {
     const best = bestCycle(timings, demand, flows, y, cfg);
     const prev = previous && previous.flash !== true ? previous.cycleS : best;
     cycleS = Math.min(prev + a.maxCycleStepS, Math.max(prev - a.maxCycleStepS, best));
+    coordination = ctx.coordinate?.(cycleS);
+    if (coordination) cycleS = coordination.cycleS;
   }
-  cycleS = Math.max(minCycle, Math.min(cfg.cycleMaxS, Math.max(cfg.cycleMinS, cycleS)));
+  cycleS = Math.max(minCycle, Math.min(cfg.cycleMaxS, a.cycleMaxS, Math.max(cfg.cycleMinS, cycleS)));
   const greens = equalSaturationSplit(cycleS - clearance, y, mins);
+  // Gap-out would break a green wave: coordinated junctions run their splits as planned.
+  const actuated =
+    a.gapOutMaxFactor > 0 && (!coordination || a.gapOutWhenCoordinated)
+      ? { maxGreenS: greens.map((g) => g * a.gapOutMaxFactor), gapS: a.gapS }
+      : undefined;
+  let offsetS = offsetStartingAt(nowMs, cycleS);
+  if (coordination) {
+    let start = 0;
+    for (let i = 0; i < timings.length; i++) {
+      const t = timings[i] as PhaseTiming;
+      if (t.id === coordination.alignPhase) break;
+      start += (greens[i] as number) + t.yellowS + t.allRedS;
+    }
+    if (coordination.alignPhase === undefined || !timings.some((t) => t.id === coordination?.alignPhase))
+      start = 0;
+    offsetS = coordination.offsetS - start;
+  }
   return buildPlan({
+    ...(actuated ? { actuated } : {}),
     timings,
     cycleS,
     weights: greens,
     source: 'adaptive',
     ts: nowMs,
     planId: `adaptive-${Math.round(cycleS)}`,
-    offsetS: ctx.coordination ? ctx.coordination.offsetS : offsetStartingAt(nowMs, cycleS),
+    offsetS,
   });
 }
 
@@ -131,10 +164,11 @@ function bestCycle(
   timings.forEach((t, i) => {
     for (const g of t.laneGroups) servedBy.set(g, [...(servedBy.get(g) ?? []), i]);
   });
-  let best = cfg.cycleMaxS;
+  let best = Math.min(cfg.cycleMaxS, cfg.adaptive.cycleMaxS);
   let bestDelay = Number.POSITIVE_INFINITY;
   const minCycle = clearance + mins.reduce((s, m) => s + m, 0);
-  for (let c = cfg.cycleMinS; c <= cfg.cycleMaxS + 1e-9; c += cfg.adaptive.cycleSearchStepS) {
+  const top = Math.min(cfg.cycleMaxS, cfg.adaptive.cycleMaxS);
+  for (let c = cfg.cycleMinS; c <= top + 1e-9; c += cfg.adaptive.cycleSearchStepS) {
     if (c < minCycle) continue;
     const greens = equalSaturationSplit(c - clearance, y, mins);
     let delay = 0;

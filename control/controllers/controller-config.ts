@@ -18,7 +18,7 @@ export const ControllerConfig = z
         maxY: z.number().min(0.5).max(0.99).default(0.92),
       })
       .strict()
-      .default({ recomputeEveryS: 900, maxY: 0.92 }),
+      .prefault({}),
     actuated: z
       .object({
         gapS: z.number().min(0.5).max(10).default(3),
@@ -26,7 +26,7 @@ export const ControllerConfig = z
         maxGreenFactor: z.number().min(1).max(4).default(1.5),
       })
       .strict()
-      .default({ gapS: 3, maxGreenFactor: 1.5 }),
+      .prefault({}),
     adaptive: z
       .object({
         /** Degree of saturation the splits aim for. */
@@ -39,15 +39,19 @@ export const ControllerConfig = z
         spillbackFrom: z.number().min(0).max(1).default(0.8),
         /** Cycle candidates searched for the least estimated delay, step s. */
         cycleSearchStepS: z.number().min(1).max(30).default(5),
+        /**
+         * Let the signal end a green early on a detector gap (the planned green, times this
+         * factor, is then the phase's maximum); 0 sends a plain fixed-split plan.
+         */
+        gapOutMaxFactor: z.number().min(0).max(2).default(1.3),
+        gapS: z.number().min(0.5).max(10).default(2.5),
+        /** Keep gap-out at coordinated junctions (the next boundary re-aligns the offset). */
+        gapOutWhenCoordinated: z.boolean().default(false),
+        /** Longest cycle the adaptive controller proposes (short grid links spill back beyond it). */
+        cycleMaxS: z.number().min(40).max(300).default(150),
       })
       .strict()
-      .default({
-        targetDegree: 0.9,
-        maxCycleStepS: 15,
-        backlogHorizonS: 180,
-        spillbackFrom: 0.8,
-        cycleSearchStepS: 5,
-      }),
+      .prefault({}),
   })
   .strict();
 export type ControllerConfig = z.infer<typeof ControllerConfig>;

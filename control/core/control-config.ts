@@ -9,9 +9,9 @@ export type ControllerKind = z.infer<typeof ControllerKind>;
 /** Everything the pure control core is tuned by, parsed once and frozen. */
 export const ControlConfig = z
   .object({
-    controllers: ControllerConfig.default(ControllerConfig.parse({})),
-    envelope: EnvelopeConfig.default(EnvelopeConfig.parse({})),
-    estimator: EstimatorConfig.default(EstimatorConfig.parse({})),
+    controllers: ControllerConfig.prefault({}),
+    envelope: EnvelopeConfig.prefault({}),
+    estimator: EstimatorConfig.prefault({}),
     /** Below this share of approaches with fresh counts a data-driven controller falls back. */
     minFreshShare: z.number().min(0).max(1).default(0.5),
     /** Local time of the stored plan schedule (Moscow: +180). */

@@ -1,5 +1,6 @@
 import type { CityNetwork, Intersection } from '../../protocol/index.ts';
 import type { ControlConfig, ControllerKind } from './control-config.ts';
+import { coordinationFor, coordinationGroups, type GroupCycles, newGroupCycles } from './coordination.ts';
 import { commitDecision, type Decision, decidePlan } from './decide-plan.ts';
 import { type IntersectionState, newIntersectionState } from './intersection-state.ts';
 
@@ -24,6 +25,13 @@ export interface TickInput {
 export function planTick(input: TickInput): Decision[] {
   const { network, states, nowMs, cfg } = input;
   const links = downstreamLinks(network);
+  const groups = cfg.coordinateWithinM > 0 ? coordinationGroups(network, cfg.coordinateWithinM) : null;
+  let cycles = groupCycles.get(states);
+  if (!cycles) {
+    cycles = newGroupCycles();
+    groupCycles.set(states, cycles);
+  }
+  const shared = cycles;
   const out: Decision[] = [];
   for (const intersection of network.intersections) {
     if (input.only && !input.only(intersection)) continue;
@@ -43,7 +51,27 @@ export function planTick(input: TickInput): Decision[] {
       if (full > (downstreamFullness.get(d.laneGroup) ?? 0)) downstreamFullness.set(d.laneGroup, full);
     }
     const startsAt = input.startsAtMs ?? nowMs;
-    const decision = decidePlan(intersection, state, kind, nowMs, cfg, { downstreamFullness }, startsAt);
+    const coordinate =
+      groups && kind === 'adaptive'
+        ? (desired: number) =>
+            coordinationFor(
+              intersection.id,
+              desired,
+              groups,
+              shared,
+              (id) => states.get(id)?.lastPlan ?? null,
+              cfg.controllers.adaptive.maxCycleStepS,
+            )
+        : undefined;
+    const decision = decidePlan(
+      intersection,
+      state,
+      kind,
+      nowMs,
+      cfg,
+      coordinate ? { downstreamFullness, coordinate } : { downstreamFullness },
+      startsAt,
+    );
     if (input.commit !== false) commitDecision(state, decision, startsAt);
     out.push(decision);
   }
@@ -59,6 +87,8 @@ interface DownstreamLink {
 }
 
 const cache = new WeakMap<CityNetwork, Map<string, DownstreamLink[]>>();
+// A group's common cycle lives as long as the caller's state map (one per loop or evaluation run).
+const groupCycles = new WeakMap<Map<string, IntersectionState>, GroupCycles>();
 
 function downstreamLinks(network: CityNetwork): Map<string, DownstreamLink[]> {
   const hit = cache.get(network);

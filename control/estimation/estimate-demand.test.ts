@@ -3,7 +3,10 @@ import type { Approach } from '../../protocol/index.ts';
 import { crossIntersection } from '../test-support/cross-intersection.ts';
 import { type ApproachEstimate, emptyApproachEstimate, updateApproach } from './approach-estimate.ts';
 import { estimateDemand } from './estimate-demand.ts';
-import { defaultEstimatorConfig as cfg } from './estimator-config.ts';
+import { EstimatorConfig } from './estimator-config.ts';
+
+// Counts here are arrivals, so the queue does not add to the flow.
+const cfg = EstimatorConfig.parse({ countsAre: 'arrivals' });
 
 const junction = crossIntersection();
 

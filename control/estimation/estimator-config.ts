@@ -11,7 +11,7 @@ export const EstimatorConfig = z
      * What `intensity` counts: vehicles passing the stop line (`departures`, demand = count + queue
      * growth) or vehicles arriving upstream of the queue (`arrivals`).
      */
-    countsAre: z.enum(['arrivals', 'departures']).default('arrivals'),
+    countsAre: z.enum(['arrivals', 'departures']).default('departures'),
     /** A count above this multiple of the approach's saturation flow is a miscounting camera. */
     implausibleFactor: z.number().min(1).max(10).default(1.5),
     /** An approach is stale after this many of its counting intervals without counts. */

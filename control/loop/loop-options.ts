@@ -17,7 +17,7 @@ export const ControlLoopSettings = z
     /** Plans are computed and sent this long before the boundary they start at, s. */
     leadS: z.number().min(0).max(30).default(3),
     reconnectPeriodMs: z.number().int().min(100).max(60_000).default(2000),
-    config: ControlConfig.default(ControlConfig.parse({})),
+    config: ControlConfig.prefault({}),
   })
   .strict();
 export type ControlLoopSettings = z.infer<typeof ControlLoopSettings>;
