@@ -65,12 +65,18 @@ try {
     await page.keyboard.press('Escape');
   }
 
-  const building = await page.evaluate(() => {
-    const d = window.cityDashboard;
-    if (!d) return null;
-    // Prefer a building whose meter shows an anomaly: that is what the panel is for.
-    const flagged = [...d.store.meters.values()].find((m) => m.anomaly !== null);
-    return flagged?.buildingId ?? d.network.all('buildings')[0]?.id ?? null;
+  // A building whose meters have reported (an anomaly if there is one): that is what the panel is for.
+  const building = await page.evaluate(async () => {
+    const ids = (window.cityDashboard?.network.all('buildings') ?? []).slice(0, 40).map((b) => b.id);
+    let reporting: string | null = null;
+    for (const id of ids) {
+      const res = await fetch(`/api/buildings/${encodeURIComponent(id)}`);
+      if (!res.ok) continue;
+      const b = (await res.json()) as { meters: { anomaly: string | null; rate: number | null }[] };
+      if (b.meters.some((m) => m.anomaly !== null)) return id;
+      if (reporting === null && b.meters.every((m) => m.rate !== null)) reporting = id;
+    }
+    return reporting ?? ids[0] ?? null;
   });
   if (building) {
     await page.evaluate((id) => {

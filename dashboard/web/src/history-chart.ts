@@ -32,7 +32,8 @@ export class HistoryChart {
     this.status.hidden = false;
   }
 
-  setData(chart: ChartData, marks: ChartMark[] = []): void {
+  /** Draws `chart` over the whole asked window (a few points must not stretch into years). */
+  setData(chart: ChartData, window: { fromMs: number; toMs: number }, marks: ChartMark[] = []): void {
     this.marks = marks;
     const points = chart.data[0].length;
     this.status.hidden = points > 0;
@@ -43,7 +44,7 @@ export class HistoryChart {
       {
         width,
         height: 160,
-        scales: { x: { time: true } },
+        scales: { x: { time: true, range: [window.fromMs / 1000, window.toMs / 1000] } },
         legend: { show: true, live: false },
         cursor: { drag: { x: false, y: false } },
         axes: [

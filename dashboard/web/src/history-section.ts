@@ -65,7 +65,9 @@ export class HistorySection {
     for (const { spec, chart } of this.charts) {
       api
         .get(`/api/history?${query({ series: spec.series, id: spec.id, from, to, points })}`, HistoryResponse)
-        .then((res) => chart.setData(pickChart(res, spec), spec.marks?.(from, to) ?? []))
+        .then((res) =>
+          chart.setData(pickChart(res, spec), { fromMs: from, toMs: to }, spec.marks?.(from, to) ?? []),
+        )
         .catch((err: unknown) => chart.setError(err instanceof Error ? err.message : 'History unavailable'));
     }
   }

@@ -27,6 +27,11 @@ describe('NetworkIndex', () => {
         geometry: { type: 'Point', coordinates: [37.5, 55.69] },
         properties: { id: 'B1', kind: 'building' },
       },
+      {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [37.61, 55.75] },
+        properties: { id: 'C1', kind: 'camera', intersectionId: 'I1', approach: 'N' },
+      },
     ],
   });
 
@@ -38,6 +43,13 @@ describe('NetworkIndex', () => {
   it('names features without a name by their id and places links at their middle', () => {
     expect(index.get('buildings', 'B1')?.name).toBe('B1');
     expect(index.get('links', 'L1')?.position).toEqual([37.62, 55.71]);
+  });
+  it('moves a camera drawn on its junction 30 m up its approach', () => {
+    const c = index.get('cameras', 'C1');
+    expect(c?.parent).toBe('I1');
+    expect(c?.position[0]).toBe(37.61);
+    expect(((c?.position[1] ?? 0) - 55.75) * 111_320).toBeCloseTo(30, 5);
+    expect(index.collections.cameras.features[0]?.geometry.coordinates).toEqual(c?.position);
   });
   it('computes the bounding box of everything', () => {
     expect(index.bbox).toEqual([37.5, 55.69, 37.64, 55.75]);

@@ -61,6 +61,26 @@ export class NetworkIndex {
       this.byKey.set(`${kind}:${p.id}`, { kind, id: p.id, num, name, position, parent });
     }
     this.bbox = geo.bbox ?? [w, s, e, n];
+    this.placeCameras();
+  }
+
+  /**
+   * A camera drawn on its junction's centre hides under the signal's circle: move it up its
+   * approach (the side its vehicles come from), as a camera on a pole before the stop line is.
+   */
+  private placeCameras(): void {
+    for (const f of this.collections.cameras.features) {
+      if (f.properties.kind !== 'camera' || f.geometry.type !== 'Point') continue;
+      const junction = this.byKey.get(`intersections:${f.properties.intersectionId}`);
+      const approach = f.properties.approach;
+      if (!junction || !approach) continue;
+      const [lon, lat] = f.geometry.coordinates;
+      if (lon !== junction.position[0] || lat !== junction.position[1]) continue;
+      const moved = offsetTowards(junction.position, approach, CAMERA_SETBACK_M);
+      f.geometry = { type: 'Point', coordinates: moved };
+      const entry = this.byKey.get(`cameras:${f.properties.id}`);
+      if (entry) entry.position = moved;
+    }
   }
 
   get(kind: SourceId, id: string): IndexedFeature | undefined {
@@ -69,6 +89,25 @@ export class NetworkIndex {
 
   all(kind: SourceId): IndexedFeature[] {
     return [...this.byKey.values()].filter((f) => f.kind === kind);
+  }
+}
+
+/** How far up its approach a camera is drawn, m. */
+export const CAMERA_SETBACK_M = 30;
+
+/** The point `meters` from `p` towards the side `dir` (N = north). Small distances: flat earth is fine. */
+export function offsetTowards(p: LonLat, dir: 'N' | 'E' | 'S' | 'W', meters: number): LonLat {
+  const dLat = meters / 111_320;
+  const dLon = meters / (111_320 * Math.cos((p[1] * Math.PI) / 180));
+  switch (dir) {
+    case 'N':
+      return [p[0], p[1] + dLat];
+    case 'S':
+      return [p[0], p[1] - dLat];
+    case 'E':
+      return [p[0] + dLon, p[1]];
+    case 'W':
+      return [p[0] - dLon, p[1]];
   }
 }
 
