@@ -1,29 +1,22 @@
-import type { Approach, CityNetwork, Link } from '../../protocol/index.ts';
+import type { CityNetwork, Link } from '../../protocol/index.ts';
 import { createRandom } from '../network/seeded-random.ts';
-import { compileNetwork, DIR_INDEX } from './compile-network.ts';
+import { compileNetwork } from './compile-network.ts';
 import { type DemandClock, poisson, timeOfDayDemand } from './demand.ts';
-import { activePlan, cycleSecondAt, localTime, type SignalColor } from './plan-signals.ts';
-import type {
-  ApproachObservation,
-  IntersectionMetrics,
-  MovementObservation,
-  TrafficMetrics,
-  TrafficModel,
-  TrafficModelOptions,
-} from './types.ts';
+import { createModelArrays, recordStepStatistics } from './model-arrays.ts';
+import { activePlan, cycleSecondAt, localTime } from './plan-signals.ts';
+import { readApproach, readMetrics, readMovement, readSignals } from './read-model.ts';
+import type { TrafficModel, TrafficModelOptions } from './types.ts';
+import { VehiclePool } from './vehicle-pool.ts';
 
 const RED = 0;
 const YELLOW = 1;
 const GREEN = 2;
-const COLORS: readonly SignalColor[] = ['red', 'yellow', 'green'];
 /** A vehicle held this long at a stop line has stopped (a shorter hold is a slow roll). */
 const STOP_DELAY_S = 2;
 /** Speed of a vehicle leaving a stop line it waited at, km/h. */
 const START_SPEED_KMH = 15;
 /** A permitted movement filters through gaps at this share of its saturation flow. */
 const PERMITTED_SHARE = 0.3;
-/** Length of vehicle plus detection zone, m: how long a passing vehicle occupies the zone. */
-const OCCUPANCY_LENGTH_M = 7;
 
 /**
  * A mesoscopic traffic model of `network` (see README.md): per link a free-flow travel-time
@@ -46,59 +39,38 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
   const sourceRate = new Float64Array(c.internalLinks.length);
   let sourceMinute = -1;
 
-  // Vehicles: a pool of typed arrays; a vehicle is an index, chained through vNext in FIFOs.
-  let cap = 1024;
-  let vReady = new Float64Array(cap);
-  let vDelay = new Float64Array(cap);
-  let vMove = new Int32Array(cap);
-  let vNext = new Int32Array(cap);
-  let vStops = new Uint16Array(cap);
-  let used = 0;
-  let freeHead = -1;
+  const pool = new VehiclePool();
 
-  const linkHead = new Int32Array(c.nLinks).fill(-1);
-  const linkTail = new Int32Array(c.nLinks).fill(-1);
-  const linkCount = new Int32Array(c.nLinks);
-  const blockedLanes = new Float64Array(c.nLinks);
-  const blockedUntil = new Float64Array(c.nLinks);
-  const backlog = new Int32Array(c.nLinks);
-
-  const qHead = new Int32Array(c.nGroups).fill(-1);
-  const qTail = new Int32Array(c.nGroups).fill(-1);
-  const qCount = new Int32Array(c.nGroups);
-  const credit = new Float64Array(c.nGroups);
-
-  const movSignal = new Uint8Array(c.nMovements);
-  const movGreenSince = new Float64Array(c.nMovements);
-  const movQueue = new Int32Array(c.nMovements);
-  const movArr = new Float64Array(c.nMovements);
-  const movDep = new Float64Array(c.nMovements);
-
-  const nSlots = c.nInter * 4;
-  const slotArr = new Float64Array(nSlots);
-  const slotDep = new Float64Array(nSlots);
-  const slotLastArr = new Float64Array(nSlots).fill(Number.NEGATIVE_INFINITY);
-  const slotArrStep = new Float64Array(nSlots);
-  const slotDepStep = new Float64Array(nSlots);
-  const slotSpeedStep = new Float64Array(nSlots);
-  const slotSpeedSum = new Float64Array(nSlots);
-  const slotQueue = new Int32Array(nSlots);
-  const slotOccStep = new Float64Array(nSlots);
-  const slotOccupied = new Float64Array(nSlots);
-  const slotSpeedKmh = new Float64Array(nSlots);
-  for (let l = 0; l < c.nLinks; l++) {
-    const s = c.linkSlot[l] ?? -1;
-    if (s >= 0) slotSpeedKmh[s] = c.linkSpeedKmh[l] ?? 0;
-  }
-
-  const manual = new Uint8Array(c.nInter);
-  const planIdx = new Int32Array(c.nInter);
-  /** Plan, phase and interval last shown by a stored-plan intersection (−1: recompute). */
-  const shownKey = new Int32Array(c.nInter).fill(-1);
-  const interDelay = new Float64Array(c.nInter);
-  const interDep = new Float64Array(c.nInter);
-  const interQueue = new Int32Array(c.nInter);
-  const interMaxQueue = new Int32Array(c.nInter);
+  const arrays = createModelArrays(c);
+  const {
+    linkHead,
+    linkTail,
+    linkCount,
+    blockedLanes,
+    blockedUntil,
+    backlog,
+    qHead,
+    qTail,
+    qCount,
+    credit,
+    movSignal,
+    movGreenSince,
+    movQueue,
+    movArr,
+    movDep,
+    slotArr,
+    slotDep,
+    slotLastArr,
+    slotArrStep,
+    slotDepStep,
+    slotSpeedStep,
+    slotSpeedSum,
+    manual,
+    planIdx,
+    shownKey,
+    interDelay,
+    interDep,
+  } = arrays;
 
   let steps = 0;
   let timeS = 0;
@@ -114,39 +86,16 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
   let maxQueue = 0;
   let departures = 0;
 
-  function alloc(): number {
-    if (freeHead >= 0) {
-      const v = freeHead;
-      freeHead = vNext[v] ?? -1;
-      return v;
-    }
-    if (used === cap) {
-      cap *= 2;
-      const grow = <T extends Float64Array | Int32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
-        const b = make(cap);
-        b.set(a);
-        return b;
-      };
-      vReady = grow(vReady, (n) => new Float64Array(n));
-      vDelay = grow(vDelay, (n) => new Float64Array(n));
-      vMove = grow(vMove, (n) => new Int32Array(n));
-      vNext = grow(vNext, (n) => new Int32Array(n));
-      vStops = grow(vStops, (n) => new Uint16Array(n));
-    }
-    return used++;
-  }
-
   function exitVehicle(v: number): void {
     exited++;
-    exitedDelay += vDelay[v] ?? 0;
-    exitedStops += vStops[v] ?? 0;
-    vNext[v] = freeHead;
-    freeHead = v;
+    exitedDelay += pool.delay[v] ?? 0;
+    exitedStops += pool.stops[v] ?? 0;
+    pool.release(v);
   }
 
   /** The vehicle enters link l at time `at` and picks its movement at the far end. */
   function enterLink(v: number, l: number, at: number): void {
-    vReady[v] = at + (c.linkFfS[l] ?? 0);
+    pool.ready[v] = at + (c.linkFfS[l] ?? 0);
     const n = c.choiceCount[l] ?? 0;
     const first = c.choiceStart[l] ?? 0;
     let m = n === 0 ? -1 : (c.choiceMov[first] ?? -1);
@@ -159,13 +108,26 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
         }
       }
     }
-    vMove[v] = m;
-    vNext[v] = -1;
+    pool.move[v] = m;
+    pool.next[v] = -1;
     const tail = linkTail[l] ?? -1;
-    if (tail >= 0) vNext[tail] = v;
+    if (tail >= 0) pool.next[tail] = v;
     else linkHead[l] = v;
     linkTail[l] = v;
     linkCount[l] = (linkCount[l] ?? 0) + 1;
+  }
+
+  /** New trips onto link l; those that do not fit wait outside. Returns how many wait. */
+  function admit(l: number, arriving: number, t: number): number {
+    let b = (backlog[l] ?? 0) + arriving;
+    while (b > 0 && (linkCount[l] ?? 0) < (c.linkStorage[l] ?? 0)) {
+      const v = pool.alloc();
+      enterLink(v, l, t);
+      entered++;
+      b--;
+    }
+    backlog[l] = b;
+    return b;
   }
 
   function setColor(m: number, color: number, t: number): void {
@@ -243,7 +205,7 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
       credit[g] = 1;
       return;
     }
-    const m0 = vMove[qHead[g] ?? 0] ?? 0;
+    const m0 = pool.move[qHead[g] ?? 0] ?? 0;
     const f0 = flowFactor(m0, t, tEnd);
     if (f0 <= 0) {
       credit[g] = 0;
@@ -255,17 +217,17 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
     let k = 0;
     while ((qCount[g] ?? 0) > 0 && cr >= 1) {
       const v = qHead[g] ?? 0;
-      const m = vMove[v] ?? 0;
+      const m = pool.move[v] ?? 0;
       // The head vehicle blocks its lane group: red for its movement, or its out link full.
       if (m !== m0 && flowFactor(m, t, tEnd) <= 0) break;
       const out = c.movOut[m] ?? -1;
       const internal = out >= 0 && (c.linkTo[out] ?? -1) >= 0;
       if (internal && (linkCount[out] ?? 0) >= (c.linkStorage[out] ?? 0)) break;
-      qHead[g] = vNext[v] ?? -1;
+      qHead[g] = pool.next[v] ?? -1;
       if (qHead[g] === -1) qTail[g] = -1;
       qCount[g] = (qCount[g] ?? 0) - 1;
       cr -= 1;
-      const ready = vReady[v] ?? t;
+      const ready = pool.ready[v] ?? t;
       const depart = Math.min(tEnd, Math.max(ready, t + k * headway));
       k++;
       const delay = Math.max(0, depart - ready);
@@ -280,20 +242,20 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
       const speed = stopped ? START_SPEED_KMH : (c.linkSpeedKmh[inLink] ?? 0);
       slotSpeedStep[slot] = (slotSpeedStep[slot] ?? 0) + speed;
       slotSpeedSum[slot] = (slotSpeedSum[slot] ?? 0) + speed;
-      vDelay[v] = (vDelay[v] ?? 0) + delay;
+      pool.delay[v] = (pool.delay[v] ?? 0) + delay;
       interDelay[i] = (interDelay[i] ?? 0) + delay;
       interDep[i] = (interDep[i] ?? 0) + 1;
       departedDelay += delay;
       departures++;
       if (stopped) {
-        vStops[v] = (vStops[v] ?? 0) + 1;
+        pool.stops[v] = (pool.stops[v] ?? 0) + 1;
         totalStops++;
       }
       linkCount[inLink] = (linkCount[inLink] ?? 0) - 1;
       if (internal) {
         enterLink(v, out, depart);
         // Some trips end along this street: the vehicle leaves when it reaches the far end.
-        if (tripEndShare > 0 && rand.next() < tripEndShare) vMove[v] = -1;
+        if (tripEndShare > 0 && rand.next() < tripEndShare) pool.move[v] = -1;
       } else exitVehicle(v);
     }
     credit[g] = Math.min(cr, 1);
@@ -316,20 +278,20 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
     // 1. Vehicles that reach the stop line during this step join their lane group's queue.
     for (let l = 0; l < c.nLinks; l++) {
       let v = linkHead[l] ?? -1;
-      while (v >= 0 && (vReady[v] ?? 0) <= tEnd) {
-        const next = vNext[v] ?? -1;
+      while (v >= 0 && (pool.ready[v] ?? 0) <= tEnd) {
+        const next = pool.next[v] ?? -1;
         linkHead[l] = next;
         if (next < 0) linkTail[l] = -1;
-        const m = vMove[v] ?? -1;
+        const m = pool.move[v] ?? -1;
         if (m < 0) {
           // An approach without movements ends the trip here.
           linkCount[l] = (linkCount[l] ?? 0) - 1;
           exitVehicle(v);
         } else {
           const g = c.movGroup[m] ?? 0;
-          vNext[v] = -1;
+          pool.next[v] = -1;
           const tail = qTail[g] ?? -1;
-          if (tail >= 0) vNext[tail] = v;
+          if (tail >= 0) pool.next[tail] = v;
           else qHead[g] = v;
           qTail[g] = v;
           qCount[g] = (qCount[g] ?? 0) + 1;
@@ -338,7 +300,7 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
           const slot = c.movSlot[m] ?? 0;
           slotArr[slot] = (slotArr[slot] ?? 0) + 1;
           slotArrStep[slot] = (slotArrStep[slot] ?? 0) + 1;
-          slotLastArr[slot] = Math.max(vReady[v] ?? t, t);
+          slotLastArr[slot] = Math.max(pool.ready[v] ?? t, t);
         }
         v = next;
       }
@@ -353,17 +315,7 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
     for (let k = 0; k < c.entryLinks.length; k++) {
       const e = c.entryLinks[k] ?? 0;
       const rate = Math.max(0, demand.entryVehPerH(links[e] as Link, clock) * scale);
-      let b = (backlog[e] ?? 0) + poisson((rate * dt) / 3600, rand);
-      while (b > 0 && (linkCount[e] ?? 0) < (c.linkStorage[e] ?? 0)) {
-        const v = alloc();
-        vDelay[v] = 0;
-        vStops[v] = 0;
-        enterLink(v, e, t);
-        entered++;
-        b--;
-      }
-      backlog[e] = b;
-      waiting += b;
+      waiting += admit(e, poisson((rate * dt) / 3600, rand), t);
     }
     if (demand.sourceVehPerH) {
       const minute = Math.floor(t / 60);
@@ -376,44 +328,13 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
       }
       for (let k = 0; k < c.internalLinks.length; k++) {
         const l = c.internalLinks[k] ?? 0;
-        let b = (backlog[l] ?? 0) + poisson(((sourceRate[k] ?? 0) * dt) / 3600, rand);
-        while (b > 0 && (linkCount[l] ?? 0) < (c.linkStorage[l] ?? 0)) {
-          const v = alloc();
-          vDelay[v] = 0;
-          vStops[v] = 0;
-          enterLink(v, l, t);
-          entered++;
-          b--;
-        }
-        backlog[l] = b;
-        waiting += b;
+        waiting += admit(l, poisson(((sourceRate[k] ?? 0) * dt) / 3600, rand), t);
       }
     }
     backlogVehS += waiting * dt;
 
     // 4. Queue statistics and what a stop-line detector saw during the step.
-    slotQueue.fill(0);
-    for (let m = 0; m < c.nMovements; m++) {
-      const s = c.movSlot[m] ?? 0;
-      slotQueue[s] = (slotQueue[s] ?? 0) + (movQueue[m] ?? 0);
-    }
-    interQueue.fill(0);
-    for (let g = 0; g < c.nGroups; g++) {
-      const q = qCount[g] ?? 0;
-      if (q > maxQueue) maxQueue = q;
-      const i = c.groupInter[g] ?? 0;
-      interQueue[i] = (interQueue[i] ?? 0) + q;
-    }
-    for (let i = 0; i < c.nInter; i++) {
-      if ((interQueue[i] ?? 0) > (interMaxQueue[i] ?? 0)) interMaxQueue[i] = interQueue[i] ?? 0;
-    }
-    for (let s = 0; s < nSlots; s++) {
-      const speedMs = (slotSpeedKmh[s] ?? 0) / 3.6;
-      const passing = speedMs > 0 ? ((slotArrStep[s] ?? 0) * OCCUPANCY_LENGTH_M) / speedMs : 0;
-      const occ = (slotQueue[s] ?? 0) > 0 ? dt : Math.min(dt, passing);
-      slotOccStep[s] = occ / dt;
-      slotOccupied[s] = (slotOccupied[s] ?? 0) + occ;
-    }
+    maxQueue = Math.max(maxQueue, recordStepStatistics(c, arrays, dt));
     steps++;
     timeS = steps * dt;
   }
@@ -427,8 +348,8 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
   function queuedWaitVehS(): number {
     let sum = 0;
     for (let g = 0; g < c.nGroups; g++) {
-      for (let v = qHead[g] ?? -1; v >= 0; v = vNext[v] ?? -1)
-        sum += Math.max(0, timeS - (vReady[v] ?? timeS));
+      for (let v = qHead[g] ?? -1; v >= 0; v = pool.next[v] ?? -1)
+        sum += Math.max(0, timeS - (pool.ready[v] ?? timeS));
     }
     return sum;
   }
@@ -457,48 +378,14 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
       manual[i] = 0;
       shownKey[i] = -1;
     },
-    signalState(intersectionId) {
-      const i = interOf(intersectionId);
-      const out = new Map<string, SignalColor>();
-      for (let m = c.movFirst[i] ?? 0; m < (c.movFirst[i + 1] ?? 0); m++) {
-        out.set(c.movId[m] ?? '', COLORS[movSignal[m] ?? 0] ?? 'red');
-      }
-      return out;
-    },
-    observeApproach(intersectionId: string, approach: Approach): ApproachObservation {
-      const i = interOf(intersectionId);
-      const x = network.intersections[i];
-      if (!x?.approaches.some((a) => a.dir === approach)) {
-        throw new RangeError(`intersection ${intersectionId} has no approach ${approach}`);
-      }
-      const s = i * 4 + DIR_INDEX[approach];
-      const queueVeh = slotQueue[s] ?? 0;
-      const deps = slotDepStep[s] ?? 0;
-      const free = slotSpeedKmh[s] ?? 0;
-      return {
-        arrivals: slotArr[s] ?? 0,
-        departures: slotDep[s] ?? 0,
-        queueVeh,
-        occupancy: slotOccStep[s] ?? 0,
-        meanSpeedKmh: deps > 0 ? (slotSpeedStep[s] ?? 0) / deps : queueVeh > 0 ? 0 : free,
-        lastArrivalAgeS: timeS - (slotLastArr[s] ?? Number.NEGATIVE_INFINITY),
-        occupiedS: slotOccupied[s] ?? 0,
-        speedSumKmh: slotSpeedSum[s] ?? 0,
-      };
-    },
-    observeMovement(intersectionId, movementId): MovementObservation {
+    signalState: (intersectionId) => readSignals(c, arrays, interOf(intersectionId)),
+    observeApproach: (intersectionId, approach) =>
+      readApproach(c, arrays, interOf(intersectionId), approach, timeS),
+    observeMovement(intersectionId, movementId) {
       const m = c.movIndexByInter[interOf(intersectionId)]?.get(movementId);
       if (m === undefined)
         throw new RangeError(`intersection ${intersectionId} has no movement ${movementId}`);
-      const out = c.movOut[m] ?? -1;
-      return {
-        queueVeh: movQueue[m] ?? 0,
-        arrivals: movArr[m] ?? 0,
-        departures: movDep[m] ?? 0,
-        downstreamFull:
-          out >= 0 && (c.linkTo[out] ?? -1) >= 0 && (linkCount[out] ?? 0) >= (c.linkStorage[out] ?? 0),
-        signal: COLORS[movSignal[m] ?? 0] ?? 'red',
-      };
+      return readMovement(c, arrays, m);
     },
     blockLane(linkId, lanes, untilS) {
       const l = c.linkIndex.get(linkId);
@@ -506,29 +393,18 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
       blockedLanes[l] = Math.max(0, lanes);
       blockedUntil[l] = untilS;
     },
-    metrics(): TrafficMetrics {
-      const perIntersection: IntersectionMetrics[] = c.interId.map((id, i) => ({
-        id,
-        delayVehS: interDelay[i] ?? 0,
-        departures: interDep[i] ?? 0,
-        queueVeh: interQueue[i] ?? 0,
-        maxQueueVeh: interMaxQueue[i] ?? 0,
-      }));
-      return {
+    metrics: () =>
+      readMetrics(c, arrays, {
         timeS,
         entered,
         exited,
-        onNetwork: linkCount.reduce((sum, n) => sum + n, 0),
-        waitingToEnter: waiting,
-        avgDelayS: exited > 0 ? exitedDelay / exited : 0,
-        totalDelayVehS: departedDelay + queuedWaitVehS() + backlogVehS,
-        stopsPerVehicle: exited > 0 ? exitedStops / exited : 0,
+        exitedDelay,
+        exitedStops,
         totalStops,
-        maxQueueVeh: maxQueue,
-        throughputVehPerH: timeS > 0 ? (exited * 3600) / timeS : 0,
+        waiting,
+        maxQueue,
         departures,
-        perIntersection,
-      };
-    },
+        delayVehS: departedDelay + queuedWaitVehS() + backlogVehS,
+      }),
   };
 }
