@@ -34,10 +34,14 @@ export type ConnectionHandler = (stream: Duplex, req?: IncomingMessage) => unkno
 /** The path MQTT-over-WebSocket clients connect to (`ws://host:port/mqtt`, as mqtt.js defaults). */
 export const WS_PATH = '/mqtt';
 
+// Node's default accept backlog (511) overflows when thousands of devices reconnect at once
+// after a restart, and the kernel then resets them; Linux caps this at net.core.somaxconn.
+const BACKLOG = 4096;
+
 function listenOn(server: Server | HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: BACKLOG }, () => {
       server.off('error', reject);
       resolve((server.address() as AddressInfo).port);
     });
