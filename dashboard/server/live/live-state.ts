@@ -114,7 +114,7 @@ export class LiveState {
   private alertsSeq = 0;
   private healthEntry: Entry<Health>;
   private ingest: IngestStatus | null = null;
-  private feedConnected = false;
+  private feedUp = false;
   private lastMessageMs: number | null = null;
   private messagesSinceTick = 0;
   private lastTickMs: number | null = null;
@@ -286,7 +286,12 @@ export class LiveState {
   }
 
   setFeedConnected(connected: boolean): void {
-    this.feedConnected = connected;
+    this.feedUp = connected;
+  }
+
+  /** True while the MQTT feed is connected and subscribed. */
+  get feedConnected(): boolean {
+    return this.feedUp;
   }
 
   private refreshIntersection(id: string): void {
@@ -388,7 +393,7 @@ export class LiveState {
       this.ingest?.influxReachable === false ||
       spoolDepth > 10_000;
     const health: Health = {
-      status: !this.feedConnected ? 'disconnected' : lagging ? 'lagging' : 'live',
+      status: !this.feedUp ? 'disconnected' : lagging ? 'lagging' : 'live',
       ingestRatePerS: Math.round((this.ingest?.ingestRatePerS ?? this.observedRatePerS) * 10) / 10,
       rejectsPerS: this.ingest?.rejectsPerS ?? 0,
       spoolDepth,
