@@ -24,7 +24,10 @@ const TARGET = fileURLToPath(new URL('../target/bare-aedes.ts', import.meta.url)
 export async function aedesBaseline(opts: {
   fleet: Fleet;
   qos: 0 | 1;
+  /** `closed`: every connection keeps `window` in flight; `schedule`: open loop at the fleet's rate. */
+  mode?: 'closed' | 'schedule';
   window?: number;
+  maxInflight?: number;
   rampPerSec: number;
   warmupS: number;
   seconds: number;
@@ -43,9 +46,10 @@ export async function aedesBaseline(opts: {
       url,
       fleet: opts.fleet,
       secretOf: () => '',
-      mode: 'closed',
+      mode: opts.mode ?? 'closed',
       rampPerSec: opts.rampPerSec,
       ...(opts.window === undefined ? {} : { window: opts.window }),
+      ...(opts.maxInflight === undefined ? {} : { maxInflight: opts.maxInflight }),
       ...(opts.children === undefined ? {} : { children: opts.children }),
     });
     let deliveredAtStart = 0;

@@ -1,6 +1,7 @@
 import type { LatencySummary } from '../lib/percentiles.ts';
 import type { Fleet } from '../load/fleet.ts';
 import { FleetRun } from '../load/run-fleet.ts';
+import type { CpuProfile } from '../report/cpu-profile.ts';
 import { startPlatformSession } from '../target/platform-session.ts';
 import { countPoints, createDatabase, type PointCounts } from './influx.ts';
 import { runWindow } from './run-window.ts';
@@ -24,6 +25,7 @@ export interface IngestResult {
   readonly platformPeakRssMb: number;
   readonly series: readonly number[];
   readonly firstError?: string;
+  readonly cpuProfile?: CpuProfile;
 }
 
 /**
@@ -42,16 +44,17 @@ export async function ingestEndToEnd(opts: {
   warmupS: number;
   seconds: number;
   children?: number;
-  cpuProfDir?: string;
+  /** Profile the platform process over the measured window. */
+  profile?: boolean;
 }): Promise<IngestResult> {
   await createDatabase(opts.influxUrl, opts.db);
   const session = await startPlatformSession({
     influxUrl: opts.influxUrl,
     db: opts.db,
     specs: opts.fleet.specs,
-    ...(opts.cpuProfDir ? { cpuProfDir: opts.cpuProfDir } : {}),
   });
   let peakRss = await session.target.rss();
+  let cpuProfile: CpuProfile | undefined;
   try {
     const run = await FleetRun.connect({
       url: session.url,
@@ -68,6 +71,11 @@ export async function ingestEndToEnd(opts: {
       seconds: opts.seconds,
       onSecond: async () => {
         if (session.target.alive()) peakRss = Math.max(peakRss, await session.target.rss());
+      },
+      onWindow: async (phase) => {
+        if (!opts.profile || !session.target.alive()) return;
+        if (phase === 'start') await session.profileStart();
+        else cpuProfile = await session.profileStop();
       },
     });
     await run.close();
@@ -91,6 +99,7 @@ export async function ingestEndToEnd(opts: {
       platformPeakRssMb: peakRss / 2 ** 20,
       series: w.series,
       ...(w.totals.firstError ? { firstError: w.totals.firstError } : {}),
+      ...(cpuProfile ? { cpuProfile } : {}),
     };
   } finally {
     await session.close();

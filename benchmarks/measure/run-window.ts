@@ -30,10 +30,13 @@ export async function runWindow(
     seconds: number;
     drainMs?: number;
     onSecond?: (t: FleetTotals) => Promise<void> | void;
+    /** Called as the measured window opens and as it closes (before the drain). */
+    onWindow?: (phase: 'start' | 'end') => Promise<void>;
   },
 ): Promise<WindowResult> {
   fleet.go();
   await sleep(opts.warmupS * 1000);
+  await opts.onWindow?.('start');
   fleet.resetLatency();
   const before = await fleet.snapshot();
   const t0 = performance.now();
@@ -48,6 +51,7 @@ export async function runWindow(
   }
   const after = prev;
   const seconds = (performance.now() - t0) / 1000;
+  await opts.onWindow?.('end');
   const totals = await fleet.stop(opts.drainMs ?? 30_000);
   return {
     seconds,

@@ -107,8 +107,7 @@ export function renderMarkdown(
     ),
     '',
   );
-  if (r.profile) {
-    const p = r.profile;
+  for (const p of r.profiles ?? []) {
     out.push(`## Profile \`${p.profile}\` (open loop, device schedules)`, '');
     if (p.note) out.push(`> ${p.note}`, '');
     out.push(
@@ -212,14 +211,17 @@ export function renderMarkdown(
     out.push('## HTTP API (autocannon)', '');
     out.push(
       table(
-        ['route', 'req/s', 'p50 / p99 / max ms', 'baseline req/s', 'ratio', 'errors / non-2xx'],
+        ['route', 'req/s', '2xx/s', 'p50 / p99 / max ms', 'baseline req/s', 'ratio', 'status codes'],
         r.http.map((h) => [
           `\`${h.route}\``,
           fmt(h.requestsPerSec),
+          fmt(h.okPerSec),
           `${fmt(h.latencyMs.p50, 1)} / ${fmt(h.latencyMs.p99, 1)} / ${fmt(h.latencyMs.max, 1)}`,
           fmt(h.baselineRequestsPerSec),
           fmtRatio(h.ratio),
-          `${fmt(h.errors)} / ${fmt(h.non2xx)}`,
+          Object.entries(h.statusCodes)
+            .map(([c, n]) => `${c}: ${fmt(n)}`)
+            .join(', ') + (h.errors ? `, errors: ${fmt(h.errors)}` : ''),
         ]),
       ),
       '',
@@ -227,6 +229,13 @@ export function renderMarkdown(
   }
   if (r.cpuProfile) {
     out.push(`## Where the time goes (\`node --cpu-prof\`, ${r.cpuProfile.scenario})`, '');
+    out.push(
+      table(
+        ['self time', 'component'],
+        r.cpuProfile.components.slice(0, 12).map((c) => [`${c.selfPct.toFixed(1)} %`, c.component]),
+      ),
+      '',
+    );
     out.push(
       table(
         ['self time', 'function', 'where'],

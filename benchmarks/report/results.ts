@@ -20,6 +20,8 @@ export interface IngestFigure {
   readonly window: number;
   readonly seconds: number;
   readonly errors: number;
+  /** QoS 0 runs open loop at this rate (the QoS 1 rate of the same run); absent for closed loop. */
+  readonly offeredMsgsPerSec?: number;
 }
 
 export interface ProfileFigure {
@@ -87,6 +89,9 @@ export interface HttpFigure {
   readonly ratio: number;
   readonly errors: number;
   readonly non2xx: number;
+  /** 2xx answers per second (the rest were e.g. 429 from the per-IP rate limit). */
+  readonly okPerSec: number;
+  readonly statusCodes: Readonly<Record<string, number>>;
 }
 
 export interface CpuHotspot {
@@ -125,12 +130,16 @@ export interface BenchResults {
     };
   };
   readonly ingest: { readonly qos1?: IngestFigure; readonly qos0?: IngestFigure };
-  readonly profile?: ProfileFigure;
+  readonly profiles?: readonly ProfileFigure[];
   readonly saturation?: SaturationFigure;
   readonly idle?: IdleFigure;
   readonly control?: readonly ControlFigure[];
   readonly http?: readonly HttpFigure[];
-  readonly cpuProfile?: { readonly scenario: string; readonly top: readonly CpuHotspot[] };
+  readonly cpuProfile?: {
+    readonly scenario: string;
+    readonly top: readonly CpuHotspot[];
+    readonly components: readonly { readonly component: string; readonly selfPct: number }[];
+  };
   /** Targets from the issue, checked against this run (never asserted in tests). */
   readonly targets: readonly {
     readonly name: string;

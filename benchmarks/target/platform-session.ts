@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Registry } from '../../broker/registry.ts';
 import type { DeviceSpec } from '../load/fleet.ts';
+import type { CpuProfile } from '../report/cpu-profile.ts';
 import { spawnTarget, type Target } from './spawn-target.ts';
 
 export interface IngestStatusReply {
@@ -15,9 +16,13 @@ export interface IngestStatusReply {
 
 export interface PlatformSession {
   readonly url: string;
-  readonly target: Target<{ mqttPort: number }>;
+  readonly target: Target<{ mqttPort: number; httpUrl: string }>;
   readonly secretOf: (id: string) => string;
   status(): Promise<IngestStatusReply>;
+  /** Starts V8's sampling CPU profiler inside the platform process. */
+  profileStart(): Promise<void>;
+  /** Stops it and returns the profile (`.cpuprofile` format). */
+  profileStop(): Promise<CpuProfile>;
   /** Waits until ingest's spool is empty (everything acknowledged is in InfluxDB). */
   waitDrained(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -53,30 +58,31 @@ export async function startPlatformSession(opts: {
   influxUrl: string;
   db: string;
   specs: readonly DeviceSpec[];
-  cpuProfDir?: string;
 }): Promise<PlatformSession> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-platform-'));
   const secrets = await provision(join(dir, 'registry.sqlite'), opts.specs);
-  const target = await spawnTarget<{ mqttPort: number }>(TARGET, {
+  const target = await spawnTarget<{ mqttPort: number; httpUrl: string }>(TARGET, {
     env: { BENCH_DATA_DIR: dir, INFLUX_URL: opts.influxUrl, INFLUX_DB: opts.db },
-    ...(opts.cpuProfDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] } : {}),
   });
-  const status = () =>
-    new Promise<IngestStatusReply>((resolve, reject) => {
+  const ask = <T>(cmd: string, reply: string, field: string) =>
+    new Promise<T>((resolve, reject) => {
       if (!target.child.connected) return reject(new Error('platform process is gone'));
-      const onMsg = (m: { type: string; status?: IngestStatusReply }) => {
-        if (m.type !== 'status') return;
+      const onMsg = (m: Record<string, unknown>) => {
+        if (m.type !== reply) return;
         target.child.off('message', onMsg);
-        resolve(m.status as IngestStatusReply);
+        resolve(m[field] as T);
       };
       target.child.on('message', onMsg);
-      target.child.send({ cmd: 'status' });
+      target.child.send({ cmd });
     });
+  const status = () => ask<IngestStatusReply>('status', 'status', 'status');
   return {
     url: `mqtt://127.0.0.1:${target.info.mqttPort}`,
     target,
     secretOf: (id) => secrets.get(id) ?? '',
     status,
+    profileStart: () => ask<void>('profile-start', 'profile-started', 'type'),
+    profileStop: () => ask<CpuProfile>('profile-stop', 'profile', 'profile'),
     async waitDrained(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {

@@ -1,46 +1,62 @@
-import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
-import { Registry as PromRegistry } from 'prom-client';
-import { createBroker } from '../../broker/create-broker.ts';
-import { Registry } from '../../broker/registry.ts';
-import { createIngest } from '../../ingest/index.ts';
+import { loadConfig } from '../../scripts/config.ts';
+import { startPlatform } from '../../scripts/platform.ts';
 
 /**
- * The platform under test in its own process: the real broker (auth, ACL) handing every publish
- * to the real ingest (validation, durable spool, drain to InfluxDB), composed as the platform
- * composes them. Forked by `spawn-target.ts`; InfluxDB is the bench's own influxd (INFLUX_URL).
- * Env: BENCH_DATA_DIR, INFLUX_URL, INFLUX_DB.
+ * The platform under test in its own process: the coordinator's `startPlatform` (broker with auth
+ * and ACL, ingest with its durable spool, the HTTP ops server), configured from the environment
+ * exactly as `npm start` is, minus the simulated city. InfluxDB is the bench's own influxd
+ * (INFLUX_URL), so the bench can count what was stored. Forked by `spawn-target.ts`.
  */
-const dataDir = process.env.BENCH_DATA_DIR ?? '.data/bench';
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-const metrics = new PromRegistry();
-const registry = Registry.open(join(dataDir, 'registry.sqlite'));
-const ingest = createIngest({
-  journalPath: join(dataDir, 'spool.sqlite'),
-  influx: {
-    url: process.env.INFLUX_URL ?? 'http://127.0.0.1:8086',
-    api: 'v1',
-    db: process.env.INFLUX_DB ?? 'city',
-  },
-  metrics,
-  logger,
+const config = loadConfig({
+  ...process.env,
+  DATA_DIR: process.env.BENCH_DATA_DIR ?? '.data/bench',
+  BIND_HOST: '127.0.0.1',
+  MQTT_PORT: '0',
+  MQTT_WS_PORT: '0',
+  HTTP_PORT: '0',
+  SIMULATE: 'off',
+  CONTROL: 'off',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
 });
-ingest.start();
-const broker = createBroker({ registry, sink: ingest, logger, metrics });
-const ports = await broker.listen({ tcpPort: 0, host: '127.0.0.1' });
-process.send?.({ type: 'ready', info: { mqttPort: ports.tcpPort } });
+const platform = await startPlatform(config, {
+  logger: pino({ level: config.logLevel }, pino.destination(2)),
+});
+const mqttPort = Number(new URL(platform.mqttUrl).port);
+process.send?.({ type: 'ready', info: { mqttPort, httpUrl: platform.httpUrl } });
 
+let stopping = false;
 async function stop(): Promise<void> {
-  await broker.close();
-  await ingest.stop();
-  registry.close();
+  if (stopping) return;
+  stopping = true;
+  await platform.stop();
   process.exit(0);
 }
 
+// The bench profiles only its measured window (not start-up), with the same V8 sampling profiler
+// `node --cpu-prof` uses, started and stopped over IPC.
+let inspector: Session | null = null;
+async function profileStart(): Promise<void> {
+  inspector = new Session();
+  inspector.connect();
+  await inspector.post('Profiler.setSamplingInterval', { interval: 1000 });
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+}
+async function profileStop(): Promise<unknown> {
+  if (!inspector) return null;
+  const { profile } = await inspector.post('Profiler.stop');
+  inspector.disconnect();
+  inspector = null;
+  return profile;
+}
+
 process.on('message', (m: { cmd: string }) => {
-  if (m.cmd === 'status') process.send?.({ type: 'status', status: ingest.status() });
-  else if (m.cmd === 'metrics')
-    void metrics.metrics().then((text) => process.send?.({ type: 'metrics', text }));
+  if (m.cmd === 'profile-start') void profileStart().then(() => process.send?.({ type: 'profile-started' }));
+  else if (m.cmd === 'profile-stop')
+    void profileStop().then((profile) => process.send?.({ type: 'profile', profile }));
+  else if (m.cmd === 'status') process.send?.({ type: 'status', status: platform.ingestStatus() });
   else if (m.cmd === 'stop') void stop();
 });
 process.on('disconnect', () => void stop());

@@ -1,0 +1,65 @@
+import { fmt } from './markdown.ts';
+import type { BenchResults } from './results.ts';
+
+type Target = BenchResults['targets'][number];
+
+/**
+ * The issue's targets checked against one run. `met: null` when the run did not measure the
+ * target's scenario (e.g. a quick run has no `moscow` profile). Reported, never asserted.
+ */
+export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
+  const out: Target[] = [];
+  const q1 = r.ingest.qos1;
+  out.push({
+    name: 'QoS 1 camera counts end to end, 0 lost',
+    target: '≥ 25,000 msgs/s, lost = 0',
+    measured: q1 ? `${fmt(q1.msgsPerSec)} msgs/s, lost ${fmt(q1.lost)}` : 'not measured',
+    met: q1 ? q1.msgsPerSec >= 25_000 && q1.lost === 0 : null,
+  });
+  out.push({
+    name: 'QoS 1 ingest vs bare aedes QoS 1',
+    target: '≥ 70 %',
+    measured: q1 ? `${(q1.ratio * 100).toFixed(0)} %` : 'not measured',
+    met: q1 ? q1.ratio >= 0.7 : null,
+  });
+  const p = r.profiles?.find((x) => x.profile.startsWith('moscow')) ?? r.profiles?.[r.profiles.length - 1];
+  const atMoscow = p?.profile.startsWith('moscow') ?? false;
+  out.push({
+    name: `p99 publish → PUBACK at moscow`,
+    target: '< 50 ms',
+    measured: p ? `${fmt(p.ackLatencyMs.p99, 1)} ms (${p.profile})` : 'not measured',
+    met: p && atMoscow ? p.ackLatencyMs.p99 < 50 : null,
+  });
+  out.push({
+    name: `p99 publish → queryable at moscow`,
+    target: '< 1,000 ms',
+    measured: p ? `${fmt(p.queryableLatencyMs.p99, 1)} ms (${p.profile})` : 'not measured',
+    met: p && atMoscow ? p.queryableLatencyMs.p99 < 1000 : null,
+  });
+  const i = r.idle;
+  out.push({
+    name: '15,000 idle connections, broker memory',
+    target: '< 400 MB',
+    measured: i ? `${fmt(i.brokerRssMbAfter)} MB at ${fmt(i.connected)} connections` : 'not measured',
+    met: i && i.connected >= 15_000 ? i.brokerRssMbAfter < 400 : null,
+  });
+  const s = r.saturation;
+  const over = s?.steps.filter(
+    (x) => x.offeredMsgsPerSec >= 2 * s.capacityMsgsPerSec * 0.99 && x.seconds >= 295,
+  );
+  out.push({
+    name: '2× saturation for 5 min: no crash, no lost acknowledged message',
+    target: 'alive, lost = 0',
+    measured: s
+      ? s.steps
+          .filter((x) => x.offeredMsgsPerSec >= 1.5 * s.capacityMsgsPerSec)
+          .map(
+            (x) =>
+              `${fmt(x.offeredMsgsPerSec)}/s for ${fmt(x.seconds)} s: ${x.platformAlive ? 'alive' : 'DIED'}, lost ${fmt(x.lost)}`,
+          )
+          .join('; ') || 'no step past 1.5×'
+      : 'not measured',
+    met: over?.length ? over.every((x) => x.platformAlive && x.lost === 0) : null,
+  });
+  return out;
+}
