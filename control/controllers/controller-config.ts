@@ -45,8 +45,16 @@ export const ControllerConfig = z
          */
         gapOutMaxFactor: z.number().min(0).max(2).default(1.3),
         gapS: z.number().min(0.5).max(10).default(2.5),
+        /**
+         * Keep the stored plan's cycle and offset (the progression engineers tuned) while the
+         * cycle this junction wants exceeds it by no more than this many seconds; adapt splits
+         * only. Negative: always run the junction's own cycle.
+         */
+        storedProgressionSlackS: z.number().min(-1).max(120).default(15),
+        /** ...and while no lane group has more residual queue than this, veh. */
+        progressionMaxResidualVeh: z.number().min(0).max(1000).default(3),
         /** Keep gap-out at coordinated junctions (the next boundary re-aligns the offset). */
-        gapOutWhenCoordinated: z.boolean().default(false),
+        gapOutWhenCoordinated: z.boolean().default(true),
         /** Longest cycle the adaptive controller proposes (short grid links spill back beyond it). */
         cycleMaxS: z.number().min(40).max(300).default(150),
       })

@@ -87,3 +87,30 @@ describe('fallback and recovery', () => {
     }
   });
 });
+
+describe('adaptive keeps the stored progression while demand fits', () => {
+  it('runs the stored cycle and offset with its own splits at light demand, its own cycle under backlog', () => {
+    const state = newIntersectionState();
+    feed(state, t0, t0 + 60_000, ['N', 'E', 'S', 'W']);
+    const light = decidePlan(junction, state, 'adaptive', t0 + 60_000, cfg);
+    // the fixture's day plan: cycle 97 s, offset 0
+    expect(light.plan?.cycleS).toBe(97);
+    expect(light.plan?.offsetS).toBe(0);
+    expect(light.plan?.source).toBe('adaptive');
+    const queued = newIntersectionState();
+    for (let t = t0 + 5000; t <= t0 + 60_000; t += 5000) {
+      for (const d of ['N', 'E', 'S', 'W'] as const) {
+        applyCounts(
+          queued,
+          junction,
+          d,
+          { ts: t, intervalS: 5, intensity: 1, queueLength: d === 'N' ? 40 : 0 },
+          cfg,
+        );
+      }
+    }
+    const own = decidePlan(junction, queued, 'adaptive', t0 + 60_000, cfg);
+    expect(own.plan?.cycleS).not.toBe(97);
+    expect(own.mode).toBe('adaptive');
+  });
+});

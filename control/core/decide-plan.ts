@@ -89,7 +89,23 @@ export function decidePlan(
       cfg.controllers,
     );
   } else {
-    proposal = adaptivePlan(timings, demand, state.lastPlan, startsAtMs, cfg.controllers, ctx);
+    const slack = cfg.controllers.adaptive.storedProgressionSlackS;
+    const stored = scheduledPlan(intersection, startsAtMs, cfg.utcOffsetMin);
+    // A residual queue means the stored cycle is too short here: run our own cycle instead.
+    const backlog = demand.laneGroups.some(
+      (g) => g.queueVeh > cfg.controllers.adaptive.progressionMaxResidualVeh,
+    );
+    const progression =
+      slack >= 0 && !ctx.coordinate && !backlog
+        ? {
+            ...ctx,
+            coordinate: (desired: number) =>
+              desired <= stored.cycleS + slack
+                ? { cycleS: stored.cycleS, offsetS: stored.offsetS }
+                : undefined,
+          }
+        : ctx;
+    proposal = adaptivePlan(timings, demand, state.lastPlan, startsAtMs, cfg.controllers, progression);
   }
   const verdict = enforceEnvelope(intersection, proposal, state.lastPlan, cfg.envelope);
   return {

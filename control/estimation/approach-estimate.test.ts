@@ -59,3 +59,16 @@ describe('approach estimate', () => {
     expect(isFresh(emptyApproachEstimate, 0, cfg)).toBe(false);
   });
 });
+
+describe('residual queue', () => {
+  it('is the smallest queue over the window, not the red-time queue of the moment', () => {
+    let e = emptyApproachEstimate;
+    // a cycle of queues: builds on red to 12, clears to 3 after green
+    const queues = [3, 6, 9, 12, 8, 3, 6, 9, 12];
+    queues.forEach((q, i) => {
+      e = updateApproach(e, counts((i + 1) * 5000, 1, { queueLength: q }), 5400, cfg);
+    });
+    expect(e.queueVeh).toBe(12);
+    expect(e.residualQueueVeh).toBe(3);
+  });
+});

@@ -9,6 +9,13 @@ export interface ApproachEstimate {
   readonly slowFlowVehPerH: number | null;
   /** Vehicles queued at the stop line at the last count (0 when the camera does not report queues). */
   readonly queueVeh: number;
+  /**
+   * Residual queue: the smallest queue seen over the last `residualWindowS`. A queue sampled at
+   * an arbitrary moment includes the ordinary red-time queue; what is still there right after
+   * the green is the overflow that deserves extra green.
+   */
+  readonly residualQueueVeh: number;
+  readonly recentQueues: readonly number[];
   readonly occupancy: number | null;
   /** End of the last accepted counting interval, ms epoch. */
   readonly lastTs: number | null;
@@ -22,6 +29,8 @@ export const emptyApproachEstimate: ApproachEstimate = Object.freeze({
   flowVehPerH: null,
   slowFlowVehPerH: null,
   queueVeh: 0,
+  residualQueueVeh: 0,
+  recentQueues: [],
   occupancy: null,
   lastTs: null,
   intervalS: 0,
@@ -52,10 +61,15 @@ export function updateApproach(
   const sample = (arrivals * 3600) / counts.intervalS;
   const fast = ewma(prev.flowVehPerH, sample, counts.intervalS, cfg.fastTauS);
   const slow = ewma(prev.slowFlowVehPerH, sample, counts.intervalS, cfg.slowTauS);
+  const queue = counts.queueLength ?? prev.queueVeh;
+  const keep = Math.max(1, Math.ceil(cfg.residualWindowS / counts.intervalS));
+  const recentQueues = [...prev.recentQueues.slice(-(keep - 1)), queue];
   return {
     flowVehPerH: fast,
     slowFlowVehPerH: slow,
-    queueVeh: counts.queueLength ?? prev.queueVeh,
+    queueVeh: queue,
+    residualQueueVeh: Math.min(...recentQueues),
+    recentQueues,
     occupancy: counts.occupancy ?? prev.occupancy,
     lastTs: counts.ts,
     intervalS: counts.intervalS,

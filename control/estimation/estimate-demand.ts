@@ -64,7 +64,11 @@ export function estimateDemand(
     const own = approaches.get(dir) ?? emptyApproachEstimate;
     if (fresh(dir)) {
       freshCount++;
-      perApproach.set(dir, { flow: flowOf(own, speed) ?? 0, queue: own.queueVeh, source: 'measured' });
+      perApproach.set(dir, {
+        flow: flowOf(own, speed) ?? 0,
+        queue: own.residualQueueVeh,
+        source: 'measured',
+      });
       continue;
     }
     imputed.push(dir);
@@ -74,7 +78,7 @@ export function estimateDemand(
     if (lanes.has(opp) && oppEst && fresh(opp)) {
       perApproach.set(dir, {
         flow: (flowOf(oppEst, speed) ?? 0) * ratio,
-        queue: oppEst.queueVeh * ratio,
+        queue: oppEst.residualQueueVeh * ratio,
         source: 'imputed',
       });
     } else if (flowOf(own, speed) !== null) {

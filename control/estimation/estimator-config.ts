@@ -12,6 +12,8 @@ export const EstimatorConfig = z
      * growth) or vehicles arriving upstream of the queue (`arrivals`).
      */
     countsAre: z.enum(['arrivals', 'departures']).default('departures'),
+    /** Window over which the residual (overflow) queue is the smallest queue seen, s. */
+    residualWindowS: z.number().positive().max(3600).default(120),
     /** A count above this multiple of the approach's saturation flow is a miscounting camera. */
     implausibleFactor: z.number().min(1).max(10).default(1.5),
     /** An approach is stale after this many of its counting intervals without counts. */
