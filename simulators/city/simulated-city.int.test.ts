@@ -221,4 +221,25 @@ describe('simulated city over a real broker', () => {
     }
     expect(sink.invalid).toEqual([]);
   });
+
+  it('spreads the devices over shard processes that publish and hand plans back', async () => {
+    const { credentials } = await provisionCity(registry, network, { dataDir: dir });
+    city = startSimulatedCity({ brokerUrl, network, credentials, speed: 20, seed: 5, shards: 2 });
+    await until(
+      'counts from every camera',
+      () => new Set(sink.of('cameraCounts').map((s) => s.id)).size === 4,
+    );
+    await until('signal state', () => sink.of('signalState').length > 0);
+    const control = await serviceClient(['plan:publish']);
+    const unsafe = plan('bad-shard-plan', Date.now(), [phase(0, 3), phase(1, 30)]);
+    await control.publishAsync(topics.signalPlan.of('I1'), JSON.stringify(unsafe), { qos: 1 });
+    const refused = await until('the refusal, via the shard', () =>
+      sink
+        .of('signalState')
+        .find((s) => (s.payload as SignalState).lastRejectedPlan?.planId === 'bad-shard-plan'),
+    );
+    expect((refused.payload as SignalState).lastRejectedPlan?.reason).toContain('below the minimum');
+    await until('fleet stats from both shards', () => city?.stats().fleet.connected === 7);
+    expect(sink.invalid).toEqual([]);
+  });
 });
