@@ -8,7 +8,6 @@ import { provisionCity } from './city/provision-city.ts';
 import { startSimulatedCity } from './city/start-simulated-city.ts';
 import { generateNetwork } from './network/generate-network.ts';
 import { loadNetwork } from './network/parse-network.ts';
-import { toGeoJson } from './network/to-geo-json.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,10 +43,7 @@ interface SimulateOptions {
   demand: number;
 }
 
-/**
- * `city simulate` (the simulated city against a running broker) and, when no other folder has
- * added it, `city network generate`.
- */
+/** `city simulate`: the simulated city against a running broker (`city network` is network/cli.ts). */
 export function registerSimulatorCommands(program: Command, env: Env = process.env): void {
   program
     .command('simulate')
@@ -75,30 +71,6 @@ export function registerSimulatorCommands(program: Command, env: Env = process.e
         process.exitCode = 1;
       }
     });
-
-  if (!program.commands.some((c) => c.name() === 'network')) {
-    const network = program.command('network').description('the city network file (format city-network v1)');
-    network
-      .command('generate')
-      .description('generate a grid city network')
-      .requiredOption('--out <file>', 'network JSON to write')
-      .option('--intersections <n>', 'junctions', positiveInt, 100)
-      .option('--meters <n>', 'utility meters', positiveInt)
-      .option('--seed <n>', 'seed', positiveInt, 1)
-      .option('--geojson <file>', 'also write the network as GeoJSON')
-      .action(
-        (o: { out: string; intersections: number; meters?: number; seed: number; geojson?: string }) => {
-          const net = generateNetwork({
-            intersections: o.intersections,
-            seed: o.seed,
-            ...(o.meters === undefined ? {} : { meters: o.meters }),
-          });
-          writeJson(o.out, net);
-          if (o.geojson) writeJson(o.geojson, toGeoJson(net));
-          process.stdout.write(`${JSON.stringify(summary(net))}\n`);
-        },
-      );
-  }
 }
 
 function summary(net: CityNetwork) {
