@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { registerBrokerCommands } from '../broker/cli.ts';
 import { registerIngestCommands } from '../ingest/cli.ts';
-import { registerNetworkCommands } from '../simulators/network/cli.ts';
 import { registerSimulatorCommands } from '../simulators/cli.ts';
+import { registerNetworkCommands } from '../simulators/network/cli.ts';
 
 // The `city` command line. Each service contributes its own subcommands through a
 // `register…Commands(program)` function exported by its `cli.ts`, so this file only wires them.
