@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkPlanSafety } from '../devices/plan-safety.ts';
 import { generateCity, generateNetwork } from './generate-network.ts';
 import { parseNetwork } from './parse-network.ts';
 
@@ -116,6 +117,17 @@ describe('generateNetwork', () => {
       const used = new Set(x.schedule.map((e) => e.planId));
       expect(used.size).toBe(4);
     }
+  });
+
+  it("stores plans the signal controller's own conflict monitor accepts", () => {
+    const net = generateNetwork({ intersections: 200, seed: 11, buildings: 0 });
+    const refused = net.intersections.flatMap((x) =>
+      x.plans.flatMap((p) => {
+        const verdict = checkPlanSafety(x, p);
+        return verdict.ok ? [] : [`${p.id}: ${verdict.reason}`];
+      }),
+    );
+    expect(refused).toEqual([]);
   });
 
   it('splits green roughly by expected volume: the arterial gets more than the side street', () => {
