@@ -1,7 +1,7 @@
 import type {} from '@fastify/cookie';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ApiError, LoginBody, Me, type OperatorRole } from '../../shared/contract.ts';
+import { ApiError, LoginBody, Me } from '../../shared/contract.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import type { OperatorDirectory } from '../deps.ts';
@@ -44,14 +44,6 @@ export function sessionFromCookie(
   const unsigned = app.unsignCookie(raw);
   if (!unsigned.valid || unsigned.value === null) return null;
   return sessions.touch(unsigned.value, nowMs);
-}
-
-export function requireRole(...roles: OperatorRole[]) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (req.operator && !roles.includes(req.operator.role)) {
-      await reply.code(403).send({ error: 'forbidden', message: `needs role ${roles.join(' or ')}` });
-    }
-  };
 }
 
 /**

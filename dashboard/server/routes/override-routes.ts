@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -26,19 +26,20 @@ const Refusal = z.object({ error: z.string(), message: z.string(), reasons: z.ar
 export function registerOverrideRoutes(app: FastifyInstance, o: OverrideRoutesOptions): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
+  // Viewers may watch but not act (403); the refused attempt is on record like any other.
   const mayOverride =
-    (action: string, target: string | null) =>
-    async (req: { operator: Session | null }, reply: { code(n: number): { send(b: unknown): unknown } }) => {
+    (action: string) =>
+    async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
       const s = req.operator;
       if (s && s.role !== 'operator' && s.role !== 'admin') {
         o.audit.record({
           ts: o.clock.now(),
           user: s.name,
           action,
-          target,
+          target: null,
           outcome: 'denied',
           reason: `role ${s.role} may not override`,
-          details: null,
+          details: { url: req.url },
         });
         await reply.code(403).send({ error: 'forbidden', message: 'overrides need role operator or admin' });
       }
@@ -47,7 +48,7 @@ export function registerOverrideRoutes(app: FastifyInstance, o: OverrideRoutesOp
   api.post(
     '/api/overrides',
     {
-      preHandler: mayOverride('override.create', null),
+      preHandler: mayOverride('override.create'),
       schema: {
         tags: ['overrides'],
         body: OverrideRequest,
@@ -87,7 +88,7 @@ export function registerOverrideRoutes(app: FastifyInstance, o: OverrideRoutesOp
   api.delete(
     '/api/overrides/:id',
     {
-      preHandler: mayOverride('override.cancel', null),
+      preHandler: mayOverride('override.cancel'),
       schema: {
         tags: ['overrides'],
         params: z.object({ id: z.string().min(1).max(64) }),
