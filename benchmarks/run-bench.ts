@@ -38,6 +38,7 @@ interface Plan {
   readonly influxWriteS: number;
   readonly ingest: { cameras: number; window: number; warmupS: number; seconds: number };
   readonly profiles: readonly { profile: Profile; note?: string }[];
+  readonly profileWarmupS: number;
   readonly saturation: {
     fractions: readonly number[];
     cameras: number;
@@ -68,11 +69,12 @@ const plans: Record<'quick' | 'full', Plan> = {
   quick: {
     influxWriteS: 3,
     ingest: { cameras: 50, window: 10, warmupS: 1, seconds: 3 },
-    profiles: [{ profile: profiles.smoke }],
-    saturation: { fractions: [0.5, 1.5], cameras: 50, warmupS: 1, seconds: 3, maxInflight: 20, longS: 0 },
-    idle: { connections: 500, rampPerSec: 1000 },
+    profiles: [{ profile: { ...profiles.smoke, durationS: 3 } }],
+    profileWarmupS: 1,
+    saturation: { fractions: [0.5, 1.5], cameras: 50, warmupS: 1, seconds: 2, maxInflight: 20, longS: 0 },
+    idle: { connections: 200, rampPerSec: 1000 },
     control: [{ intersections: 100, ticks: 3 }],
-    http: { seconds: 2, connections: 10, routes: ['/healthz', '/readyz', '/metrics'] },
+    http: { seconds: 1, connections: 10, routes: ['/healthz', '/readyz', '/metrics'] },
   },
   full: {
     influxWriteS: 20,
@@ -84,6 +86,7 @@ const plans: Record<'quick' | 'full', Plan> = {
         note: 'moscow rates and 30,000 connections; 100,000 meters (10 per gateway, every 90 s) carry the 1,111 readings/s instead of 1,000,000 every 15 min, to keep provisioning short.',
       },
     ],
+    profileWarmupS: 5,
     saturation: {
       fractions: [0.25, 0.5, 0.75, 1, 1.25, 1.5],
       cameras: 200,

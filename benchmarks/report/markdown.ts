@@ -63,7 +63,7 @@ export function renderMarkdown(
           lat(b.aedesQos1?.ackLatencyMs),
         ],
         [
-          'bare aedes QoS 0 publish (closed loop on write)',
+          "bare aedes QoS 0 publish, open loop at the platform's QoS 1 rate",
           `${fmt(b.aedesQos0?.msgsPerSec)} msgs/s (subscriber got ${fmt(b.aedesQos0?.deliveredPerSec)}/s)`,
           lat(b.aedesQos0?.ackLatencyMs),
         ],
@@ -76,7 +76,10 @@ export function renderMarkdown(
     ),
     '',
   );
-  out.push('## Sustained end-to-end ingest (camera counts, closed loop)', '');
+  out.push(
+    '## Sustained end-to-end ingest (camera counts; QoS 1 closed loop, QoS 0 open loop at the QoS 1 rate)',
+    '',
+  );
   const rows = (['qos1', 'qos0'] as const).flatMap((q) => {
     const f = r.ingest[q];
     if (!f) return [];
@@ -228,7 +231,10 @@ export function renderMarkdown(
     );
   }
   if (r.cpuProfile) {
-    out.push(`## Where the time goes (\`node --cpu-prof\`, ${r.cpuProfile.scenario})`, '');
+    out.push(
+      `## Where the time goes (V8 sampling profiler as in \`node --cpu-prof\`, ${r.cpuProfile.scenario})`,
+      '',
+    );
     out.push(
       table(
         ['self time', 'component'],
