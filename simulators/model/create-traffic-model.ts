@@ -15,6 +15,8 @@ const GREEN = 2;
 const STOP_DELAY_S = 2;
 /** Speed of a vehicle leaving a stop line it waited at, km/h. */
 const START_SPEED_KMH = 15;
+/** After this long at the head of a queue behind a full street, a driver takes another movement. */
+const REROUTE_AFTER_S = 60;
 /** A permitted movement filters through gaps at this share of its saturation flow. */
 const PERMITTED_SHARE = 0.3;
 
@@ -199,6 +201,18 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
     }
   }
 
+  /** Another movement of lane group g that may go now and whose out link has room, or −1. */
+  function detour(g: number, m: number, t: number, tEnd: number): number {
+    const i = c.movInter[m] ?? 0;
+    for (let alt = c.movFirst[i] ?? 0; alt < (c.movFirst[i + 1] ?? 0); alt++) {
+      if (alt === m || c.movGroup[alt] !== g || flowFactor(alt, t, tEnd) <= 0) continue;
+      const out = c.movOut[alt] ?? -1;
+      if (out < 0 || (c.linkTo[out] ?? -1) < 0 || (linkCount[out] ?? 0) < (c.linkStorage[out] ?? 0))
+        return alt;
+    }
+    return -1;
+  }
+
   function discharge(g: number, t: number, tEnd: number): void {
     if (qCount[g] === 0) {
       // An empty stop line lets the next vehicle through without waiting for capacity to build up.
@@ -222,7 +236,18 @@ export function createTrafficModel(network: CityNetwork, options: TrafficModelOp
       if (m !== m0 && flowFactor(m, t, tEnd) <= 0) break;
       const out = c.movOut[m] ?? -1;
       const internal = out >= 0 && (c.linkTo[out] ?? -1) >= 0;
-      if (internal && (linkCount[out] ?? 0) >= (c.linkStorage[out] ?? 0)) break;
+      if (internal && (linkCount[out] ?? 0) >= (c.linkStorage[out] ?? 0)) {
+        // Drivers held a while by a full street take another way out of the same lanes: this is
+        // what keeps an over-saturated grid from locking up for good.
+        const alt = t - (pool.ready[v] ?? t) >= REROUTE_AFTER_S ? detour(g, m, t, tEnd) : -1;
+        if (alt < 0) break;
+        movQueue[m] = (movQueue[m] ?? 0) - 1;
+        movArr[m] = (movArr[m] ?? 0) - 1;
+        movQueue[alt] = (movQueue[alt] ?? 0) + 1;
+        movArr[alt] = (movArr[alt] ?? 0) + 1;
+        pool.move[v] = alt;
+        continue;
+      }
       qHead[g] = pool.next[v] ?? -1;
       if (qHead[g] === -1) qTail[g] = -1;
       qCount[g] = (qCount[g] ?? 0) - 1;
