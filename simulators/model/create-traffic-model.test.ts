@@ -4,7 +4,7 @@ import { parseNetwork } from '../network/parse-network.ts';
 import { corridorNetwork } from './corridor-network.ts';
 import { createTrafficModel } from './create-traffic-model.ts';
 import { constantDemand, rampDemand } from './demand.ts';
-import { cycleSecondAt, planSignalsAt, type SignalColor } from './plan-signals.ts';
+import { activePlan, cycleSecondAt, planSignalsAt, type SignalColor } from './plan-signals.ts';
 import { runFast } from './run-model.ts';
 
 // Monday 12 January 2026, 08:00 Moscow time: inside the weekday AM peak.
@@ -302,6 +302,29 @@ describe('traffic model', () => {
     expect(atI2 / atI1).toBeGreaterThan(1.2);
     expect(atI2 / atI1).toBeLessThan(1.8);
     expect(x.exited).toBeGreaterThan(x.entered * 0.8);
+  });
+
+  it("gives the generator's stored Webster plans less delay than even splits on a long cycle", {
+    timeout: 60_000,
+  }, () => {
+    const net = generateNetwork({ intersections: 100, seed: 1, buildings: 0 });
+    const stored = createTrafficModel(net, { seed: 1, startMs: MONDAY_8AM });
+    runFast(stored, 3600);
+    const even = createTrafficModel(net, { seed: 1, startMs: MONDAY_8AM });
+    const plans = net.intersections.map((x) => {
+      const p = activePlan(x, MONDAY_8AM);
+      const greenS = (120 - p.phases.length * 5) / p.phases.length;
+      return {
+        id: x.id,
+        plan: { cycleS: 120, offsetS: 0, phases: p.phases.map((ph) => ({ ...ph, greenS })) },
+      };
+    });
+    for (let k = 0; k < 3600; k++) {
+      for (const { id, plan } of plans)
+        even.setSignals(id, planSignalsAt(plan, cycleSecondAt(plan, even.nowMs)));
+      even.step();
+    }
+    expect(stored.metrics().totalDelayVehS).toBeLessThan(even.metrics().totalDelayVehS * 0.8);
   });
 
   it('keeps approach counts consistent with its queue', () => {
