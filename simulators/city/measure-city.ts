@@ -19,6 +19,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '60' },
     speed: { type: 'string', default: '1' },
     shards: { type: 'string' },
+    meters: { type: 'string' },
   },
 });
 const windowS = Number(values.window);
@@ -56,6 +57,7 @@ args.push(
   dir,
 );
 if (values.shards !== undefined) args.push('--shards', values.shards);
+if (values.meters !== undefined) args.push('--meters', values.meters);
 const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 let lastStats: Record<string, unknown> = {};
 let start: Record<string, unknown> = {};
@@ -68,9 +70,19 @@ child.stdout.on('data', (chunk: string) => {
   }
 });
 
-const cpuTicks = (pid: number) => {
+// CPU ticks (1/100 s) of a process and of its live children (the shards, when there are some).
+const ownTicks = (pid: number) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
+  return Number(f[11]) + Number(f[12]); // utime stime
+};
+const cpuTicks = (pid: number): number => {
+  let kids: number[] = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    kids = [];
+  }
+  return ownTicks(pid) + kids.reduce((s, k) => s + cpuTicks(k), 0);
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -102,6 +114,7 @@ process.stdout.write(
     intersections: Number(values.intersections),
     speed: Number(values.speed),
     devices: start.connecting,
+    shards: start.shards,
     cameras: start.cameras,
     meters: start.meters,
     windowS: Math.round(elapsedS),
