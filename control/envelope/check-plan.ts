@@ -20,6 +20,19 @@ export function checkPlan(
   if (!parsed.success) {
     return parsed.error.issues.map((i) => `schema: ${i.path.join('.') || 'plan'}: ${i.message}`);
   }
+  return checkPlanRules(intersection, plan, previous, cfg);
+}
+
+/**
+ * The rules of `checkPlan` for a plan already known to match the protocol schema (the envelope
+ * re-checks its own output with this, sparing a second schema pass on the hot path).
+ */
+export function checkPlanRules(
+  intersection: Intersection,
+  plan: SignalPlan,
+  previous: SignalPlan | null,
+  cfg: EnvelopeConfig,
+): string[] {
   // Flashing yellow shows no green at all: it cannot release conflicting movements.
   if (plan.flash === true) return [];
   const reasons = structuralReasons(intersection, plan.phases, cfg);

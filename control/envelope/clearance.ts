@@ -44,6 +44,22 @@ export function phaseRequirement(
   widthM: number,
   cfg: EnvelopeConfig,
 ): PhaseRequirement {
+  const key = `req\u0000${widthM}\u0000${movementIds.join('\u0000')}`;
+  const hit = index.memo.get(key) as { cfg: EnvelopeConfig; req: PhaseRequirement } | undefined;
+  if (hit && hit.cfg === cfg) return hit.req;
+  const req = computeRequirement(movementIds, index, widthM, cfg);
+  // Bounded: operators may send any grouping; a junction has only a handful of real phases.
+  if (index.memo.size > 256) index.memo.clear();
+  index.memo.set(key, { cfg, req });
+  return req;
+}
+
+function computeRequirement(
+  movementIds: readonly string[],
+  index: IntersectionIndex,
+  widthM: number,
+  cfg: EnvelopeConfig,
+): PhaseRequirement {
   let yellowS = cfg.yellowMinS;
   let allRedS = cfg.allRedMinS;
   let hasThrough = false;

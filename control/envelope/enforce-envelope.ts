@@ -1,5 +1,5 @@
 import { type Intersection, type PlanPhase, SignalPlan } from '../../protocol/index.ts';
-import { checkPlan, structuralReasons } from './check-plan.ts';
+import { checkPlanRules, structuralReasons } from './check-plan.ts';
 import { pedMinGreenS, phaseRequirement } from './clearance.ts';
 import { type EnvelopeConfig, type EnvelopeConfigInput, parseEnvelopeConfig } from './envelope-config.ts';
 import { indexIntersection } from './intersection-index.ts';
@@ -115,7 +115,9 @@ export function enforceEnvelope(
   if (cycle !== ds(plan.cycleS)) adjustments.push(`cycle ${plan.cycleS} -> ${cycle / 10} s`);
   const offset = ((ds(plan.offsetS) % cycle) + cycle) % cycle;
   const out: SignalPlan = { ...plan, cycleS: cycle / 10, offsetS: offset / 10, phases };
-  const verdict = checkPlan(intersection, out, previous, cfg);
+  // Built from schema-valid input within the rules' bounds (all far inside the schema's): the
+  // rules alone decide, on exactly what will be sent.
+  const verdict = checkPlanRules(intersection, out, previous, cfg);
   return verdict.length === 0 ? { ok: true, plan: out, adjustments } : { ok: false, reasons: verdict };
 }
 

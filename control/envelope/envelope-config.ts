@@ -42,12 +42,20 @@ export type EnvelopeConfigInput = z.input<typeof EnvelopeConfig>;
 
 export const defaultEnvelopeConfig: EnvelopeConfig = Object.freeze(EnvelopeConfig.parse({}));
 
+// The envelope runs for every plan of every tick: a config object is parsed once, then reused.
+const parsed = new WeakMap<object, EnvelopeConfig>();
+
 /** Parses a partial config over the defaults; cross-field bounds are checked here once. */
 export function parseEnvelopeConfig(input: EnvelopeConfigInput | undefined): EnvelopeConfig {
   if (input === undefined) return defaultEnvelopeConfig;
+  const hit = parsed.get(input);
+  if (hit) return hit;
   const cfg = EnvelopeConfig.parse(input);
   if (cfg.yellowMinS > cfg.yellowMaxS) throw new Error('envelope: yellowMinS > yellowMaxS');
   if (cfg.allRedMinS > cfg.allRedMaxS) throw new Error('envelope: allRedMinS > allRedMaxS');
   if (cfg.cycleMinS > cfg.cycleMaxS) throw new Error('envelope: cycleMinS > cycleMaxS');
-  return Object.freeze(cfg);
+  const frozen = Object.freeze(cfg);
+  parsed.set(input, frozen);
+  parsed.set(frozen, frozen);
+  return frozen;
 }

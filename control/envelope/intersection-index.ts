@@ -17,6 +17,8 @@ export interface IntersectionIndex {
   readonly laneGroups: ReadonlyMap<string, LaneGroup>;
   readonly approachSpeedKmh: ReadonlyMap<Approach, number>;
   conflicts(a: string, b: string): boolean;
+  /** Memo for per-phase results keyed by the phase's movement list (the envelope's hot path). */
+  readonly memo: Map<string, unknown>;
 }
 
 const cache = new WeakMap<Intersection, IntersectionIndex>();
@@ -31,17 +33,29 @@ export function indexIntersection(intersection: Intersection): IntersectionIndex
     movements.set(m.id, { kind: 'vehicle', movement: m, speedKmh: approachSpeedKmh.get(m.approach) ?? 50 });
   }
   for (const p of intersection.pedestrianCrossings) movements.set(p.id, { kind: 'pedestrian', crossing: p });
-  const pairs = new Set<string>();
+  // Conflicts as a bit matrix over movement numbers: the envelope checks every pair of every phase.
+  const number = new Map<string, number>();
+  for (const id of movements.keys()) number.set(id, number.size);
+  const size = number.size;
+  const matrix = new Uint8Array(size * size);
   for (const [a, b] of intersection.conflicts) {
-    pairs.add(`${a}\u0000${b}`);
-    pairs.add(`${b}\u0000${a}`);
+    const i = number.get(a);
+    const j = number.get(b);
+    if (i === undefined || j === undefined) continue;
+    matrix[i * size + j] = 1;
+    matrix[j * size + i] = 1;
   }
   const index: IntersectionIndex = {
     movements,
     vehicleMovementIds: intersection.movements.map((m) => m.id),
     laneGroups: new Map(intersection.laneGroups.map((g) => [g.id, g])),
     approachSpeedKmh,
-    conflicts: (a, b) => pairs.has(`${a}\u0000${b}`),
+    conflicts: (a, b) => {
+      const i = number.get(a);
+      const j = number.get(b);
+      return i !== undefined && j !== undefined && matrix[i * size + j] === 1;
+    },
+    memo: new Map(),
   };
   cache.set(intersection, index);
   return index;
