@@ -1,5 +1,6 @@
 export * from './camera-counts.ts';
 export * from './device-status.ts';
+export * from './identity.ts';
 export * from './ids.ts';
 export * from './limits.ts';
 export * from './meter-reading.ts';
@@ -8,4 +9,3 @@ export * from './reject-reasons.ts';
 export * from './signal-plan.ts';
 export * from './signal-state.ts';
 export * from './topics.ts';
-export * from './identity.ts';

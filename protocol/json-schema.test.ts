@@ -13,7 +13,10 @@ describe('JSON Schema export', () => {
 
   it('matches the committed docs/schemas (run `npm run schemas` after changing the protocol)', () => {
     for (const [key, schema] of Object.entries(schemas)) {
-      const committed = readFileSync(join(import.meta.dirname, '..', 'docs', 'schemas', `${key}.json`), 'utf8');
+      const committed = readFileSync(
+        join(import.meta.dirname, '..', 'docs', 'schemas', `${key}.json`),
+        'utf8',
+      );
       expect(JSON.parse(committed), key).toEqual(schema);
     }
   });

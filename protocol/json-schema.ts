@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { topics, topicKeys } from './topics.ts';
+import { topicKeys, topics } from './topics.ts';
 
 /**
  * JSON Schema (draft 2020-12) of every v1 payload, keyed by topic kind: what device vendors

@@ -32,7 +32,7 @@ describe('CameraCounts', () => {
     [{ ts: ts + 0.5, intervalS: 5, intensity: 1 }, 'fractional ms'],
     [{ ts: String(ts), intervalS: 5, intensity: 1 }, 'ts as string'],
     [{ ts, intervalS: 5, intensity: 1, colour: 'red' }, 'unknown field'],
-  ])('refuses %j (%s)', (payload) => {
+  ])('refuses %j (%s)', (payload, _why) => {
     expect(CameraCounts.safeParse(payload).success).toBe(false);
   });
 });
