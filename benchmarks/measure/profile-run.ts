@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { LatencyHistogram } from '../lib/percentiles.ts';
 import { type Fleet, fleetOf } from '../load/fleet.ts';
 import { type Profile, profileRates } from '../load/profiles.ts';
 import { FleetRun } from '../load/run-fleet.ts';
@@ -29,6 +30,7 @@ export async function profileRun(opts: {
     specs: [...fleet.specs, PROBE_CAMERA],
   });
   let peakRss = 0;
+  let probeError: string | undefined;
   try {
     const c0 = performance.now();
     const run = await FleetRun.connect({
@@ -45,6 +47,9 @@ export async function profileRun(opts: {
       secret: session.secretOf(PROBE_CAMERA.id),
       influxUrl: opts.influxUrl,
       db: opts.db,
+    }).catch((err: unknown) => {
+      probeError = err instanceof Error ? err.message : String(err);
+      return null;
     });
     const w = await runWindow(run, {
       warmupS: opts.warmupS ?? 5,
@@ -53,7 +58,9 @@ export async function profileRun(opts: {
         if (session.target.alive()) peakRss = Math.max(peakRss, await session.target.rss());
       },
     });
-    const probed = await probe.stop();
+    const probed = probe
+      ? await probe.stop()
+      : { queryable: new LatencyHistogram(), ack: new LatencyHistogram(), neverSeen: 0 };
     await run.close();
     if (session.target.alive()) await session.waitDrained();
     const stored = await countPoints(opts.influxUrl, opts.db);
@@ -74,7 +81,17 @@ export async function profileRun(opts: {
       skipped: w.totals.skipped,
       platformPeakRssMb: peakRss / 2 ** 20,
       seconds: w.seconds,
-      ...(opts.note ? { note: opts.note } : {}),
+      ...(opts.note || probeError || w.totals.firstError
+        ? {
+            note: [
+              opts.note,
+              probeError && `queryable probe failed: ${probeError}`,
+              w.totals.firstError && `first client error: ${w.totals.firstError}`,
+            ]
+              .filter(Boolean)
+              .join(' '),
+          }
+        : {}),
     };
   } finally {
     await session.close();

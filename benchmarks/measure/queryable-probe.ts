@@ -27,12 +27,29 @@ export async function startQueryableProbe(opts: {
   pollMs?: number;
   giveUpMs?: number;
 }): Promise<{ stop(): Promise<{ queryable: LatencyHistogram; ack: LatencyHistogram; neverSeen: number }> }> {
-  const client = await mqtt.connectAsync(opts.mqttUrl, {
+  // A broker out of file descriptors never accepts the probe: its CONNACK never comes, and
+  // connectAsync would wait forever (it settles on connect or error, not on close).
+  const client = mqtt.connect(opts.mqttUrl, {
     clientId: PROBE_CAMERA.id,
     username: PROBE_CAMERA.id,
     password: opts.secret,
     reconnectPeriod: 0,
+    connectTimeout: 20_000,
     clean: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('probe: no CONNACK within 30 s')), 30_000);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.once('close', () => {
+      clearTimeout(timer);
+      reject(new Error('probe: connection closed before CONNACK'));
+    });
+  }).catch(async (err: unknown) => {
+    await client.endAsync(true);
+    throw err;
   });
   const queryable = new LatencyHistogram();
   const ack = new LatencyHistogram();

@@ -20,6 +20,14 @@ export interface IngestFigure {
   readonly window: number;
   readonly seconds: number;
   readonly errors: number;
+  readonly platformAlive?: boolean;
+  /** The platform process died at this load (the figure above was then re-measured with fewer in flight). */
+  readonly crashedAt?: {
+    readonly connections: number;
+    readonly window: number;
+    readonly ackedBefore: number;
+    readonly lostAfterCrash: number;
+  };
   /** QoS 0 runs open loop at this rate (the QoS 1 rate of the same run); absent for closed loop. */
   readonly offeredMsgsPerSec?: number;
 }
