@@ -1,10 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import retry from 'retry';
 import { type InfluxWriter, RetryableWriteError, type WriteResult } from './influx-writer.ts';
-import type { Journal } from './journal.ts';
+import type { DeadLetter, SpooledLine } from './journal.ts';
+
+/** What the drain needs of the spool: `Journal` (same thread) or `ThreadedJournal` (writer thread). */
+export interface Spool {
+  peek(limit: number): SpooledLine[];
+  ack(uptoId: number, dead: readonly DeadLetter[], atMs: number): number | Promise<number>;
+  onAppend(listener: () => void): () => void;
+}
 
 export interface DrainOptions {
-  readonly journal: Journal;
+  readonly journal: Spool;
   readonly writer: InfluxWriter;
   /** Lines per write request (InfluxDB's sweet spot is 5,000-10,000). */
   readonly batchSize?: number;
@@ -111,7 +118,7 @@ export function createDrain(opts: DrainOptions): Drain {
       const started = now();
       try {
         const result = await writer.write(lines);
-        journal.ack(last.id, result.refused, now());
+        await journal.ack(last.id, result.refused, now());
         status = { influxReachable: true, lastError: null, lastWriteAtMs: now(), failedAttempts: 0 };
         opts.onWrite?.({ result, lines: lines.length, durationMs: now() - started });
       } catch (err) {

@@ -7,5 +7,6 @@ export {
   RetryableWriteError,
 } from './influx-writer.ts';
 export { Journal, type JournalSync } from './journal.ts';
+export { ThreadedJournal } from './threaded-journal.ts';
 export { nsOf, REJECTS_MEASUREMENT, rejectLine, toLines } from './to-lines.ts';
 export { type Rejection, type Validation, type ValidMessage, validate } from './validate.ts';

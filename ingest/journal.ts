@@ -121,12 +121,13 @@ export class Journal {
 
   /**
    * Removes every line up to and including `uptoId`, recording `dead` (lines InfluxDB refused)
-   * in the same transaction.
+   * in the same transaction. Returns how many lines it removed.
    */
-  ack(uptoId: number, dead: readonly DeadLetter[] = [], atMs = Date.now()): void {
+  ack(uptoId: number, dead: readonly DeadLetter[] = [], atMs = Date.now()): number {
     const removed = this.#settle(uptoId, dead, atMs);
     this.#depth -= removed;
     this.#deadLetters += dead.length;
+    return removed;
   }
 
   /** Lines waiting for InfluxDB. */

@@ -14,7 +14,7 @@ import type { JournalSync } from './journal.ts';
  * How many camera-count messages/s `receive()` sustains end to end into a real influxd on this
  * machine. Not a test: a measurement, run by hand under the heavy lock:
  *
- *   flock /tmp/heavy.lock npx tsx ingest/measure-receive.ts [seconds=10] [inFlight=500] [FULL|NORMAL] [rate]
+ *   flock /tmp/heavy.lock npx tsx ingest/measure-receive.ts [seconds=10] [inFlight=500] [FULL|NORMAL] [rate|-] [thread|inline]
  *
  * Without `rate` (closed loop, the capacity): `inFlight` callers each await `receive()` and send
  * the next message, like devices that each keep a QoS 1 message in flight. With `rate` (open
@@ -26,7 +26,8 @@ import type { JournalSync } from './journal.ts';
 const seconds = Number(process.argv[2] ?? 10);
 const inFlight = Number(process.argv[3] ?? 500);
 const synchronous = (process.argv[4] ?? 'FULL') as JournalSync;
-const rate = process.argv[5] === undefined ? null : Number(process.argv[5]);
+const rate = process.argv[5] === undefined || process.argv[5] === '-' ? null : Number(process.argv[5]);
+const spoolThread = process.argv[6] !== 'inline';
 
 const dir = mkdtempSync(join(tmpdir(), 'measure-ingest-'));
 const influx = await startInfluxd({ dataDir: join(dir, 'influxdb'), db: 'city' });
@@ -36,8 +37,10 @@ const ingest = createIngest({
   metrics: new Registry(),
   logger: pino({ level: 'warn' }),
   synchronous,
+  spoolThread,
 });
 ingest.start();
+await ingest.ready();
 
 const cameras: SenderIdentity[] = Array.from({ length: inFlight }, (_, i) => ({
   id: `CAM-${i}`,
@@ -108,6 +111,7 @@ const pct = (p: number) =>
 console.log(
   JSON.stringify({
     synchronous,
+    spool: spoolThread ? 'thread' : 'inline',
     mode: rate === null ? 'closed-loop' : `open-loop ${rate}/s`,
     inFlight,
     seconds,
