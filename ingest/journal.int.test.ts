@@ -12,11 +12,11 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the appending child until it reported `atLeast` acknowledged lines, then SIGKILLs it. */
-function appendThenKill(path: string, sync: string, atLeast: number): Promise<number> {
+function appendThenKill(path: string, args: readonly string[], atLeast: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'test-journal-child.ts'), path, sync],
+      ['--import', 'tsx', join(import.meta.dirname, 'test-journal-child.ts'), path, ...args],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -39,10 +39,10 @@ function appendThenKill(path: string, sync: string, atLeast: number): Promise<nu
 }
 
 describe('Journal across SIGKILL', () => {
-  for (const sync of ['FULL', 'NORMAL'] as const) {
-    it(`keeps every acknowledged line, in order, when the process is killed (synchronous=${sync})`, async () => {
-      const path = join(dir, `spool-${sync}.sqlite`);
-      const acked = await appendThenKill(path, sync, 2000);
+  for (const args of [['FULL'], ['NORMAL'], ['FULL', 'thread']]) {
+    it(`keeps every acknowledged line, in order, when the process is killed (${args.join(', ')})`, async () => {
+      const path = join(dir, 'spool.sqlite');
+      const acked = await appendThenKill(path, args, 2000);
       const journal = Journal.open(path);
       const lines = journal.peek(200_000).map((l) => l.line);
       journal.close();
