@@ -80,8 +80,29 @@ interface ApproachEntry {
 
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 
+/** Shallow equality of two live items (their arrays hold strings), so unchanged items keep their seq. */
 function sameItem(a: object, b: object): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) {
+    const u = x[k];
+    const v = y[k];
+    if (u === v) continue;
+    if (!Array.isArray(u) || !Array.isArray(v) || u.length !== v.length) return false;
+    for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false;
+  }
+  return true;
+}
+
+function sameAlerts(a: ReadonlyMap<string, Alert>, b: ReadonlyMap<string, Alert>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, x] of a) {
+    const y = b.get(id);
+    if (!y || x.message !== y.message || x.severity !== y.severity) return false;
+  }
+  return true;
 }
 
 /**
@@ -355,7 +376,7 @@ export class LiveState {
       this.alertMap,
       nowMs,
     );
-    if (!sameItem([...alerts.values()], [...this.alertMap.values()])) this.alertsSeq = ++this.seqNo;
+    if (!sameAlerts(alerts, this.alertMap)) this.alertsSeq = ++this.seqNo;
     this.alertMap = alerts;
   }
 

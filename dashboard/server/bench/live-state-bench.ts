@@ -1,0 +1,105 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseTopic, topics } from '../../../protocol/index.ts';
+import { generateNetwork } from '../../../simulators/index.ts';
+import { applyMessage } from '../live/apply-message.ts';
+import { LiveState } from '../live/live-state.ts';
+import { buildViewportIndex, filterViewport } from '../live/viewport-filter.ts';
+
+/**
+ * How much the dashboard's live state costs per message, against a baseline measured in the same
+ * run: the validation every consumer must do anyway (topic parse, JSON.parse, zod). Rounds
+ * alternate so machine noise hits both sides. Writes results/live-state.json.
+ *
+ *   flock /tmp/heavy.lock npx tsx dashboard/server/bench/live-state-bench.ts [intersections] [messages]
+ */
+const intersections = Number(process.argv[2] ?? 2000);
+const messages = Math.min(Number(process.argv[3] ?? 100_000), 1_000_000);
+const ROUNDS = 3;
+
+const network = generateNetwork({ intersections, seed: 1 });
+const t0 = Date.UTC(2026, 10, 30, 12);
+const batch = Array.from({ length: messages }, (_, i) => {
+  const cam = network.cameras[i % network.cameras.length];
+  return {
+    topic: topics.cameraCounts.of(cam?.id ?? 'x'),
+    payload: Buffer.from(
+      JSON.stringify({ ts: t0 + i, intervalS: 60, intensity: i % 40, queueLength: i % 9 }),
+    ),
+  };
+});
+
+function baseline(): number {
+  const start = performance.now();
+  for (const m of batch) {
+    parseTopic(m.topic);
+    topics.cameraCounts.schema.safeParse(JSON.parse(m.payload.toString('utf8')));
+  }
+  return messages / ((performance.now() - start) / 1000);
+}
+
+function full(live: LiveState): number {
+  const start = performance.now();
+  for (const m of batch) applyMessage(live, m.topic, m.payload, t0);
+  return messages / ((performance.now() - start) / 1000);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const live = new LiveState(network);
+const base: number[] = [];
+const withState: number[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  base.push(baseline());
+  withState.push(full(live));
+}
+
+const timeMs = (fn: () => void) => {
+  const s = performance.now();
+  fn();
+  return performance.now() - s;
+};
+const tickMs = median([1, 2, 3].map((i) => timeMs(() => live.tick(t0 + i * 1000))));
+const index = buildViewportIndex(network);
+const city = filterViewport(index, { bbox: [-180, -90, 180, 90], zoom: 12 });
+let snapshotBytes = 0;
+const snapshotMs = timeMs(() => {
+  snapshotBytes = JSON.stringify(live.snapshot(city, t0)).length;
+});
+const street = filterViewport(index, {
+  bbox: [
+    network.center[0] - 0.01,
+    network.center[1] - 0.01,
+    network.center[0] + 0.01,
+    network.center[1] + 0.01,
+  ],
+  zoom: 16,
+});
+const since = live.seq;
+for (const m of batch.slice(0, 2000)) applyMessage(live, m.topic, m.payload, t0 + 1);
+const deltaCityMs = timeMs(() => live.changesSince(since, city, t0));
+const deltaStreetMs = timeMs(() => live.changesSince(since, street, t0));
+
+const result = {
+  bench: 'dashboard-live-state',
+  at: new Date().toISOString(),
+  intersections,
+  cameras: network.cameras.length,
+  meters: network.buildings.reduce((s, b) => s + b.meters.length, 0),
+  messages,
+  rounds: ROUNDS,
+  baselineMsgPerS: Math.round(median(base)),
+  liveStateMsgPerS: Math.round(median(withState)),
+  ratioLiveToBaseline: Math.round((median(withState) / median(base)) * 100) / 100,
+  tickMs: Math.round(tickMs * 10) / 10,
+  wholeCitySnapshot: { ms: Math.round(snapshotMs * 10) / 10, bytes: snapshotBytes },
+  deltaAfter2000Messages: {
+    wholeCityMs: Math.round(deltaCityMs * 100) / 100,
+    streetViewMs: Math.round(deltaStreetMs * 100) / 100,
+  },
+};
+const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'live-state.json'), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
