@@ -5,14 +5,11 @@ import { REGISTRY_FILE, Registry } from '../broker/index.ts';
 import type { CityNetwork } from '../protocol/index.ts';
 import { connectingDevices } from './city/city-devices.ts';
 import { provisionCity } from './city/provision-city.ts';
-import { startSimulatedCity } from './city/start-simulated-city.ts';
+import { DEVICES_PER_PROCESS, startSimulatedCity } from './city/start-simulated-city.ts';
 import { generateNetwork } from './network/generate-network.ts';
 import { loadNetwork } from './network/parse-network.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** One process keeps well under its 20,000 open files (`ulimit -Hn`): the rest go to shards. */
-const DEVICES_PER_PROCESS = 15_000;
 
 function positiveInt(value: string): number {
   const n = Number(value);

@@ -27,7 +27,11 @@ export interface SimulatedCityOptions extends Omit<CityCoreOptions, 'seed' | 'st
   readonly demandScale?: number;
   /** Wake-up period of the real-time loop, wall ms. */
   readonly tickMs?: number;
-  /** Child processes holding the MQTT connections; 0: all in this process. */
+  /**
+   * Child processes holding the MQTT connections; 0: all in this process. Default: 0 up to
+   * 15,000 connecting devices, else enough shards of at most 15,000 (one process may hold
+   * ~19,000 sockets: `ulimit -Hn` is 20,000).
+   */
   readonly shards?: number;
   /** Connections opened per second at start, per process. */
   readonly connectPerS?: number;
@@ -45,6 +49,9 @@ export interface SimulatedCity {
   stats(): SimulatedCityStats;
   stop(): Promise<void>;
 }
+
+/** Connections one process holds at most before the fleet is sharded. */
+export const DEVICES_PER_PROCESS = 15_000;
 
 /** Most model steps one wake-up may take, so a slow step cannot starve the sockets. */
 const MAX_STEPS_PER_TICK = 50;
