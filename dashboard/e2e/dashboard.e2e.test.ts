@@ -135,11 +135,12 @@ describe('operations dashboard', () => {
       const ix = await liveIntersection(page);
       await page.evaluate((p) => window.cityDashboard?.map.jumpTo({ center: p, zoom: 16 }), ix.position);
       await page.evaluate(() => new Promise((r) => window.cityDashboard?.map.once('idle', r)));
+      // Click the signal where the map drew it (the point is computed right before the click, and
+      // relative to the canvas, so a banner appearing above the map cannot shift the target).
       const pt = await page.evaluate((p) => window.cityDashboard?.map.project(p), ix.position);
-      const box = await page.locator('#map canvas').boundingBox();
-      expect(pt && box).toBeTruthy();
-      await page.mouse.click((box?.x ?? 0) + (pt?.x ?? 0), (box?.y ?? 0) + (pt?.y ?? 0));
-      await page.locator(`aside[data-intersection="${ix.id}"]`).waitFor();
+      expect(pt).toBeTruthy();
+      await page.locator('#map canvas').click({ position: { x: pt?.x ?? 0, y: pt?.y ?? 0 } });
+      await page.locator(`aside[data-intersection="${ix.id}"]`).waitFor({ timeout: 10_000 });
       // The phase bar shows the running plan.
       await page.locator('.phase-part').first().waitFor({ timeout: 30_000 });
       // History comes from InfluxDB; the simulator's counts arrive within a minute. Re-ask until then.
@@ -161,6 +162,24 @@ describe('operations dashboard', () => {
       await page.close();
     }
   }, 240_000);
+
+  it('shows a stale-data banner while disconnected and recovers on its own', async () => {
+    const { page } = await signedIn('viewer');
+    try {
+      await liveIntersection(page);
+      await page.locator('#stale-banner').waitFor({ state: 'hidden', timeout: 30_000 });
+      await page.context().setOffline(true);
+      await page.locator('#stale-banner').waitFor({ state: 'visible', timeout: 60_000 });
+      expect(await page.locator('#stale-banner').textContent()).toContain('Disconnected');
+      expect(await page.locator('#health').getAttribute('data-status')).toBe('disconnected');
+      await page.context().setOffline(false);
+      // socket.io reconnects, sends the viewport again and the server answers with a snapshot.
+      await page.locator('#stale-banner').waitFor({ state: 'hidden', timeout: 60_000 });
+      expect(await page.locator('#health').getAttribute('data-status')).not.toBe('disconnected');
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
 
   it('refuses a viewer: no override controls, and the API answers 403', async () => {
     const { page } = await signedIn('viewer');

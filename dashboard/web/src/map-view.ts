@@ -54,7 +54,13 @@ export class MapView {
     });
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-left');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
-    this.tooltip = new Popup({ closeButton: false, closeOnClick: false, className: 'map-tooltip' });
+    // Offset above the pointer and never a click target: the label must not swallow the click it labels.
+    this.tooltip = new Popup({
+      closeButton: false,
+      closeOnClick: false,
+      className: 'map-tooltip',
+      offset: 14,
+    });
     this.loaded = new Promise((resolve) => {
       this.map.once('load', () => {
         for (const id of sourceIds) {
