@@ -6,6 +6,7 @@ export * from './limits.ts';
 export * from './meter-reading.ts';
 export * from './network.ts';
 export * from './reject-reasons.ts';
+export * from './scheduled-plan.ts';
 export * from './signal-plan.ts';
 export * from './signal-state.ts';
 export * from './topics.ts';

@@ -103,6 +103,8 @@ export async function startPlatform(
       logger: logger.child({ svc: 'ingest' }),
     });
     ingest.start();
+    // The spool commits on a worker thread; the broker listens only once it can make messages durable.
+    await ingest.ready();
     stops.push(() => ingest.stop());
 
     const broker = createBroker({ registry, sink: ingest, logger: logger.child({ svc: 'broker' }), metrics });

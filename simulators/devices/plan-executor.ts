@@ -1,14 +1,14 @@
-import type {
-  Intersection,
-  PlanPhase,
-  PlanSource,
-  SignalInterval,
-  SignalMode,
-  SignalPlan,
-  SignalState,
+import {
+  type Intersection,
+  type PlanPhase,
+  type PlanSource,
+  type SignalInterval,
+  type SignalMode,
+  type SignalPlan,
+  type SignalState,
+  scheduledPlan,
 } from '../../protocol/index.ts';
 import { checkPlanSafety, minimumGreenS } from './plan-safety.ts';
-import { scheduledPlan } from './scheduled-plan.ts';
 
 /**
  * A signal controller's plan executor: pure, driven by the time it is handed. It runs one plan

@@ -1,38 +1,22 @@
-import type { Intersection, PlanScheduleEntry, StoredPlan } from '../../protocol/index.ts';
+import {
+  type Intersection,
+  localTime,
+  MOSCOW_UTC_OFFSET_MIN,
+  type StoredPlan,
+  scheduledPlan,
+} from '../../protocol/index.ts';
 
 export type SignalColor = 'green' | 'yellow' | 'red';
 
-const DAY_MS = 86_400_000;
+export { localTime };
 
-/** Local time of day and day kind of a wall-clock instant. */
-export function localTime(wallMs: number, utcOffsetMin: number): { minute: number; weekday: boolean } {
-  const local = wallMs + utcOffsetMin * 60_000;
-  const inDay = ((local % DAY_MS) + DAY_MS) % DAY_MS;
-  const dow = new Date(local - inDay).getUTCDay();
-  return { minute: inDay / 60_000, weekday: dow !== 0 && dow !== 6 };
-}
-
-/**
- * The stored plan the schedule selects at `wallMs`: the latest entry of today's kind that has
- * started, or else yesterday's last one; the first plan when the schedule names none.
- */
-export function activePlan(intersection: Intersection, wallMs: number, utcOffsetMin = 180): StoredPlan {
-  const today = localTime(wallMs, utcOffsetMin);
-  const yesterday = localTime(wallMs - DAY_MS, utcOffsetMin);
-  const entry =
-    latest(intersection.schedule, today.weekday, today.minute) ??
-    latest(intersection.schedule, yesterday.weekday, 1440);
-  const plan = entry && intersection.plans.find((p) => p.id === entry.planId);
-  return plan ?? (intersection.plans[0] as StoredPlan);
-}
-
-function latest(schedule: readonly PlanScheduleEntry[], weekday: boolean, minute: number) {
-  let best: PlanScheduleEntry | undefined;
-  for (const e of schedule) {
-    const day = e.days === 'all' || (e.days === 'weekday') === weekday;
-    if (day && e.startMin <= minute && (!best || e.startMin >= best.startMin)) best = e;
-  }
-  return best;
+/** The stored plan the schedule selects at `wallMs` (protocol's rule; Moscow time by default). */
+export function activePlan(
+  intersection: Intersection,
+  wallMs: number,
+  utcOffsetMin = MOSCOW_UTC_OFFSET_MIN,
+): StoredPlan {
+  return scheduledPlan(intersection, wallMs, utcOffsetMin);
 }
 
 /**

@@ -1,8 +1,7 @@
-import type { Intersection, PlanScheduleEntry, StoredPlan } from '../../../protocol/network.ts';
+import type { Intersection, StoredPlan } from '../../../protocol/network.ts';
+import { scheduledPlan } from '../../../protocol/scheduled-plan.ts';
 import type { PlanPhase, SignalPlan } from '../../../protocol/signal-plan.ts';
 import { MAX_OVERRIDE_MINUTES, type OverrideRequest } from '../../shared/contract.ts';
-
-const DAY_MS = 86_400_000;
 
 /**
  * Green asked for the held phase and for the others. The safety envelope then moves each to the
@@ -15,45 +14,6 @@ const OTHERS_ASK_GREEN_S = 0;
 /** When an override of `minutes` requested at `nowMs` ends: never later than the 60-minute cap. */
 export function overrideExpiry(nowMs: number, minutes: number): number {
   return nowMs + Math.round(Math.min(minutes, MAX_OVERRIDE_MINUTES) * 60_000);
-}
-
-/**
- * The stored plan the intersection's time-of-day schedule selects at `nowMs` (local time is
- * `utcOffsetMin` ahead of UTC). Before the first entry of a day the previous day's last entry
- * still runs; a schedule naming no known plan falls back to the first stored plan. The same rule
- * the signal controllers follow, so a cancelled override returns to what the signal would run.
- */
-export function scheduledPlan(intersection: Intersection, nowMs: number, utcOffsetMin: number): StoredPlan {
-  const local = nowMs + utcOffsetMin * 60_000;
-  const minute = Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
-  const entry =
-    latestEntry(intersection.schedule, dayKind(local), minute) ??
-    latestEntry(intersection.schedule, dayKind(local - DAY_MS), 1440);
-  const plan = entry && intersection.plans.find((p) => p.id === entry.planId);
-  return plan ?? (intersection.plans[0] as StoredPlan);
-}
-
-function dayKind(localMs: number): 'weekday' | 'weekend' {
-  const weekday = new Date(localMs).getUTCDay();
-  return weekday === 0 || weekday === 6 ? 'weekend' : 'weekday';
-}
-
-function latestEntry(
-  schedule: readonly PlanScheduleEntry[],
-  day: 'weekday' | 'weekend',
-  beforeMin: number,
-): PlanScheduleEntry | undefined {
-  let best: PlanScheduleEntry | undefined;
-  for (const e of schedule) {
-    if (
-      (e.days === 'all' || e.days === day) &&
-      e.startMin <= beforeMin &&
-      (!best || e.startMin >= best.startMin)
-    ) {
-      best = e;
-    }
-  }
-  return best;
 }
 
 function cycleOf(phases: readonly PlanPhase[]): number {
