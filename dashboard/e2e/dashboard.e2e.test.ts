@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colors } from '../web/src/map-style.ts';
 import {
@@ -28,11 +28,24 @@ afterAll(async () => {
   await city?.stop();
 }, 120_000);
 
+// One signed-in browser context per role, shared by the tests: the server allows only a few
+// logins per minute from one address (and that limit is part of what keeps passwords safe).
+const sessions = new Map<string, BrowserContext>();
+
 async function signedIn(who: 'admin' | 'operator' | 'viewer'): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1366, height: 850 } });
+  let context = sessions.get(who);
+  const fresh = context === undefined;
+  context ??= await browser.newContext({ viewport: { width: 1366, height: 850 } });
+  sessions.set(who, context);
+  const page = await context.newPage();
   const errors = collectPageErrors(page);
-  const u = city.users[who];
-  await login(page, city.baseUrl, u.name, u.password);
+  if (fresh) {
+    const u = city.users[who];
+    await login(page, city.baseUrl, u.name, u.password);
+  } else {
+    await page.goto(city.baseUrl);
+    await page.locator('#who').waitFor();
+  }
   return { page, errors };
 }
 
@@ -177,6 +190,7 @@ describe('operations dashboard', () => {
       await page.locator('#stale-banner').waitFor({ state: 'hidden', timeout: 60_000 });
       expect(await page.locator('#health').getAttribute('data-status')).not.toBe('disconnected');
     } finally {
+      await page.context().setOffline(false);
       await page.close();
     }
   }, 180_000);
