@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify from 'fastify';
 import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -42,5 +43,20 @@ describe('ops routes', () => {
     const res = await build(true).inject('/metrics');
     expect(res.body).toContain('test_things_total 3');
     expect((await build(true, false).inject('/metrics')).statusCode).toBe(404);
+  });
+
+  it('is never rate limited with the API', async () => {
+    const app = Fastify();
+    await app.register(fastifyRateLimit, { global: true, max: 2, timeWindow: 60_000 });
+    registerOpsRoutes(app, { metrics: new Registry(), metricsPublic: true, readiness: [] });
+    app.get('/api/thing', async () => ({}));
+    for (let i = 0; i < 5; i++) {
+      expect((await app.inject('/healthz')).statusCode).toBe(200);
+      expect((await app.inject('/readyz')).statusCode).toBe(200);
+      expect((await app.inject('/metrics')).statusCode).toBe(200);
+    }
+    const api: number[] = [];
+    for (let i = 0; i < 3; i++) api.push((await app.inject('/api/thing')).statusCode);
+    expect(api).toEqual([200, 200, 429]);
   });
 });

@@ -20,16 +20,19 @@ export interface OpsRoutesOptions {
  * scrape through their own authenticated proxy.
  */
 export function registerOpsRoutes(app: FastifyInstance, opts: OpsRoutesOptions): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Probes and scrapers poll from one address: the API's per-client rate limit must never turn a
+  // health check into a 429 (a load balancer would take a healthy node out).
+  const config = { rateLimit: false } as const;
+  app.get('/healthz', { config }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async (_req, reply) => {
+  app.get('/readyz', { config }, async (_req, reply) => {
     const checks = opts.readiness.map((c) => ({ name: c.name, ...c.check() }));
     const ready = checks.every((c) => c.ok);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks });
   });
 
   if (opts.metricsPublic) {
-    app.get('/metrics', async (_req, reply) => {
+    app.get('/metrics', { config }, async (_req, reply) => {
       const body = await opts.metrics.metrics();
       return reply.header('content-type', opts.metrics.contentType).send(body);
     });

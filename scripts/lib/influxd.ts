@@ -85,6 +85,8 @@ bind-address = "127.0.0.1:${rpcPort}"
   dir = "${join(dataDir, 'data')}"
   wal-dir = "${join(dataDir, 'wal')}"
   query-log-enabled = false
+  # A city has a million meters: the 1.x default of 100,000 values per tag key would refuse writes.
+  max-values-per-tag = 0
 
 [monitor]
   store-enabled = false
