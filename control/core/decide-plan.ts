@@ -4,7 +4,8 @@ import { type AdaptiveContext, adaptivePlan } from '../controllers/adaptive.ts';
 import { fixedTimePlan, scheduledPlan } from '../controllers/fixed-time.ts';
 import { phaseTimings } from '../controllers/phase-timing.ts';
 import { websterPlan } from '../controllers/webster.ts';
-import { enforceEnvelope } from '../envelope/enforce-envelope.ts';
+import { enforceBuiltPlan } from '../envelope/enforce-envelope.ts';
+import { parseEnvelopeConfig } from '../envelope/envelope-config.ts';
 import { estimateDemand } from '../estimation/estimate-demand.ts';
 import type { ControlConfig, ControllerKind } from './control-config.ts';
 import type { IntersectionState } from './intersection-state.ts';
@@ -107,7 +108,9 @@ export function decidePlan(
         : ctx;
     proposal = adaptivePlan(timings, demand, state.lastPlan, startsAtMs, cfg.controllers, progression);
   }
-  const verdict = enforceEnvelope(intersection, proposal, state.lastPlan, cfg.envelope);
+  // Our own plan from parsed inputs: the rules are checked on the output, the schema pass is spared.
+  // (parseEnvelopeConfig: a cached lookup that keeps the cross-field bound checks.)
+  const verdict = enforceBuiltPlan(intersection, proposal, state.lastPlan, parseEnvelopeConfig(cfg.envelope));
   return {
     intersectionId: intersection.id,
     controller,

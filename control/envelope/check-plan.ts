@@ -35,6 +35,10 @@ export function checkPlanRules(
 ): string[] {
   // Flashing yellow shows no green at all: it cannot release conflicting movements.
   if (plan.flash === true) return [];
+  // Plans the controllers build skip the schema pass, so a NaN or an infinity (which slips
+  // through every comparison below) is refused here, on exactly what will be sent.
+  const unfinite = nonFiniteReasons(plan);
+  if (unfinite.length > 0) return unfinite;
   const reasons = structuralReasons(intersection, plan.phases, cfg);
   if (reasons.length > 0) return reasons;
 
@@ -95,6 +99,40 @@ export function structuralReasons(
   phases: readonly Pick<PlanPhase, 'id' | 'movements'>[],
   cfg: EnvelopeConfig,
 ): string[] {
+  // A junction's plans reuse a handful of phase groupings: the verdict depends only on the
+  // grouping (and the one config flag), so it is computed once per grouping and intersection.
+  const key = groupingKey(phases, cfg.requireAllVehicleMovements);
+  let memo = structuralMemo.get(intersection);
+  if (!memo) {
+    memo = new Map();
+    structuralMemo.set(intersection, memo);
+  }
+  const hit = memo.get(key);
+  if (hit) return hit.slice();
+  const reasons = structuralVerdict(intersection, phases, cfg);
+  // Bounded: operator input may bring endless new groupings.
+  if (memo.size >= 64) memo.clear();
+  memo.set(key, Object.freeze(reasons.slice()));
+  return reasons;
+}
+
+const structuralMemo = new WeakMap<Intersection, Map<string, readonly string[]>>();
+
+/** Unambiguous whatever the ids contain: every id is prefixed by its length. */
+function groupingKey(phases: readonly Pick<PlanPhase, 'id' | 'movements'>[], requireAll: boolean): string {
+  let key = requireAll ? 'A' : 'a';
+  for (const p of phases) {
+    key += `|${p.id.length}:${p.id}#${p.movements.length}`;
+    for (const m of p.movements) key += `,${m.length}:${m}`;
+  }
+  return key;
+}
+
+function structuralVerdict(
+  intersection: Intersection,
+  phases: readonly Pick<PlanPhase, 'id' | 'movements'>[],
+  cfg: EnvelopeConfig,
+): string[] {
   const index = indexIntersection(intersection);
   const reasons: string[] = [];
   const ids = new Set<string>();
@@ -122,6 +160,28 @@ export function structuralReasons(
     }
   }
   return reasons;
+}
+
+/** Every timing a plan carries is a finite number (the schema's job for untrusted input). */
+function nonFiniteReasons(plan: SignalPlan): string[] {
+  const reasons: string[] = [];
+  finite(reasons, null, 'cycle', plan.cycleS);
+  finite(reasons, null, 'offset', plan.offsetS);
+  finite(reasons, null, 'gap', plan.gapS);
+  for (const p of plan.phases) {
+    finite(reasons, p.id, 'green', p.greenS);
+    finite(reasons, p.id, 'yellow', p.yellowS);
+    finite(reasons, p.id, 'all-red', p.allRedS);
+    finite(reasons, p.id, 'minimum green', p.minGreenS);
+    finite(reasons, p.id, 'maximum green', p.maxGreenS);
+    finite(reasons, p.id, 'walk', p.walkS);
+  }
+  return reasons;
+}
+
+function finite(reasons: string[], phase: string | null, what: string, v: number | undefined): void {
+  if (v === undefined || Number.isFinite(v)) return;
+  reasons.push(`${phase === null ? '' : `phase ${phase}: `}${what} ${v} s is not a finite number`);
 }
 
 function changeReasons(plan: SignalPlan, previous: SignalPlan, cfg: EnvelopeConfig): string[] {

@@ -29,6 +29,21 @@ export function enforceEnvelope(
       reasons: parsed.error.issues.map((i) => `schema: ${i.path.join('.') || 'plan'}: ${i.message}`),
     };
   }
+  return enforceBuiltPlan(intersection, plan, previousPlan, cfg);
+}
+
+/**
+ * `enforceEnvelope` for a plan this service built itself (the controllers, from the parsed
+ * network and config): the schema pass over the input is spared — it is the trust boundary's
+ * job, and the tick's largest common cost — but every rule, finiteness included, is still
+ * checked on the plan that leaves. Operator and MQTT input goes through `enforceEnvelope`.
+ */
+export function enforceBuiltPlan(
+  intersection: Intersection,
+  plan: SignalPlan,
+  previousPlan: SignalPlan | null,
+  cfg: EnvelopeConfig,
+): EnvelopeResult {
   if (plan.flash === true) return { ok: true, plan, adjustments: [] };
   const structural = structuralReasons(intersection, plan.phases, cfg);
   if (structural.length > 0) return { ok: false, reasons: structural };

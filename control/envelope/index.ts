@@ -1,6 +1,6 @@
 export { checkPlan, structuralReasons } from './check-plan.ts';
 export { iteAllRedS, iteYellowS, pedClearanceS, pedMinGreenS, phaseRequirement } from './clearance.ts';
-export { type EnvelopeResult, enforceEnvelope, fitSum } from './enforce-envelope.ts';
+export { type EnvelopeResult, enforceBuiltPlan, enforceEnvelope, fitSum } from './enforce-envelope.ts';
 export {
   defaultEnvelopeConfig,
   EnvelopeConfig,
