@@ -119,9 +119,11 @@ export function equalSaturationSplit(
   y: readonly number[],
   mins: readonly number[],
 ): number[] {
+  // Runs for every candidate cycle of every decision: one array, filled in place.
   const n = y.length;
   const pinned = new Array<boolean>(n).fill(false);
-  let greens = mins.slice();
+  const greens = mins.slice();
+  let pinnedCount = 0;
   for (let round = 0; round <= n; round++) {
     let rest = available;
     let ysum = 0;
@@ -129,24 +131,58 @@ export function equalSaturationSplit(
       if (pinned[i]) rest -= mins[i] as number;
       else ysum += y[i] as number;
     }
-    greens = y.map((yi, i) =>
-      pinned[i]
-        ? (mins[i] as number)
-        : ysum > 0
-          ? (rest * yi) / ysum
-          : rest / Math.max(1, n - countTrue(pinned)),
-    );
+    const free = Math.max(1, n - pinnedCount);
+    for (let i = 0; i < n; i++) {
+      greens[i] = pinned[i] ? (mins[i] as number) : ysum > 0 ? (rest * (y[i] as number)) / ysum : rest / free;
+    }
     let changed = false;
     for (let i = 0; i < n; i++) {
       if (!pinned[i] && (greens[i] as number) < (mins[i] as number)) {
         pinned[i] = true;
+        pinnedCount++;
         changed = true;
       }
     }
     if (!changed) break;
   }
-  return greens.map((g, i) => Math.max(g, mins[i] as number));
+  for (let i = 0; i < n; i++) greens[i] = Math.max(greens[i] as number, mins[i] as number);
+  return greens;
 }
+
+/** What `bestCycle` needs of a junction's phases, derived once per timings and config. */
+interface CycleSearchFrame {
+  readonly mins: readonly number[];
+  readonly clearance: number;
+  readonly lostExtra: number;
+  readonly minCycle: number;
+  readonly servedBy: ReadonlyMap<string, readonly number[]>;
+}
+
+const frames = new WeakMap<readonly PhaseTiming[], { cfg: ControllerConfig; frame: CycleSearchFrame }>();
+
+function cycleSearchFrame(timings: readonly PhaseTiming[], cfg: ControllerConfig): CycleSearchFrame {
+  const hit = frames.get(timings);
+  if (hit && hit.cfg === cfg) return hit.frame;
+  const mins = timings.map((t) => t.minGreenS);
+  const clearance = timings.reduce((s, t) => s + t.yellowS + t.allRedS, 0);
+  const lostExtra =
+    timings.reduce((s, t) => s + phaseLostTimeS(t, cfg) - t.yellowS - t.allRedS, 0) / timings.length;
+  const servedBy = new Map<string, number[]>();
+  timings.forEach((t, i) => {
+    for (const g of t.laneGroups) servedBy.set(g, [...(servedBy.get(g) ?? []), i]);
+  });
+  const frame = {
+    mins,
+    clearance,
+    lostExtra,
+    minCycle: clearance + mins.reduce((s, m) => s + m, 0),
+    servedBy,
+  };
+  frames.set(timings, { cfg, frame });
+  return frame;
+}
+
+const noPhases: readonly number[] = [];
 
 /** Cycle with the least estimated total delay among the candidates (HCM 2000 eq. 16-9..16-12). */
 function bestCycle(
@@ -156,29 +192,24 @@ function bestCycle(
   y: readonly number[],
   cfg: ControllerConfig,
 ): number {
-  const mins = timings.map((t) => t.minGreenS);
-  const clearance = timings.reduce((s, t) => s + t.yellowS + t.allRedS, 0);
-  const lostExtra =
-    timings.reduce((s, t) => s + phaseLostTimeS(t, cfg) - t.yellowS - t.allRedS, 0) / timings.length;
-  const servedBy = new Map<string, number[]>();
-  timings.forEach((t, i) => {
-    for (const g of t.laneGroups) servedBy.set(g, [...(servedBy.get(g) ?? []), i]);
-  });
+  const { mins, clearance, lostExtra, minCycle, servedBy } = cycleSearchFrame(timings, cfg);
+  // The lane groups with demand, looked up once rather than once per candidate cycle.
+  const groups: { q: number; s: number; phases: readonly number[] }[] = [];
+  for (const g of demand.laneGroups) {
+    const q = flows.get(g.id) ?? 0;
+    if (q > 0) groups.push({ q, s: g.saturationVehPerH, phases: servedBy.get(g.id) ?? noPhases });
+  }
   let best = Math.min(cfg.cycleMaxS, cfg.adaptive.cycleMaxS);
   let bestDelay = Number.POSITIVE_INFINITY;
-  const minCycle = clearance + mins.reduce((s, m) => s + m, 0);
   const top = Math.min(cfg.cycleMaxS, cfg.adaptive.cycleMaxS);
   for (let c = cfg.cycleMinS; c <= top + 1e-9; c += cfg.adaptive.cycleSearchStepS) {
     if (c < minCycle) continue;
     const greens = equalSaturationSplit(c - clearance, y, mins);
     let delay = 0;
-    for (const g of demand.laneGroups) {
-      const q = flows.get(g.id) ?? 0;
-      if (q <= 0) continue;
-      const phases = servedBy.get(g.id) ?? [];
+    for (const g of groups) {
       let eff = 0;
-      for (const i of phases) eff += Math.max(1, (greens[i] as number) - lostExtra);
-      delay += q * laneGroupDelayS(q, g.saturationVehPerH, eff, c);
+      for (const i of g.phases) eff += Math.max(1, (greens[i] as number) - lostExtra);
+      delay += g.q * laneGroupDelayS(g.q, g.s, eff, c);
     }
     if (delay < bestDelay - 1e-9) {
       bestDelay = delay;
@@ -206,10 +237,4 @@ export function laneGroupDelayS(
   const T = 0.25;
   const d2 = 900 * T * (x - 1 + Math.sqrt((x - 1) ** 2 + (4 * x) / (c * T)));
   return d1 + d2;
-}
-
-function countTrue(xs: readonly boolean[]): number {
-  let n = 0;
-  for (const x of xs) if (x) n++;
-  return n;
 }
