@@ -270,7 +270,8 @@ export function startControlLoop(opts: StartControlLoopOptions): ControlLoop {
         nowMs: now,
         startsAtMs: boundary,
         cfg,
-        only: (i) => ids.has(i.id),
+        // Only the junctions at this boundary (in network order), without a pass over the city.
+        ids,
         commit: false,
       });
       for (const d of decisions) {
