@@ -44,7 +44,9 @@ export function phaseRequirement(
   widthM: number,
   cfg: EnvelopeConfig,
 ): PhaseRequirement {
-  const key = `req\u0000${widthM}\u0000${movementIds.join('\u0000')}`;
+  // Length-prefixed ids: no grouping can spell another's key, whatever characters ids hold.
+  let key = `req:${widthM}`;
+  for (const id of movementIds) key += `|${id.length}:${id}`;
   const hit = index.memo.get(key) as { cfg: EnvelopeConfig; req: PhaseRequirement } | undefined;
   if (hit && hit.cfg === cfg) return hit.req;
   const req = computeRequirement(movementIds, index, widthM, cfg);

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crossIntersection, crossPlan } from '../test-support/cross-intersection.ts';
 import { checkPlan, checkPlanRules, structuralReasons } from './check-plan.ts';
+import { phaseRequirement } from './clearance.ts';
 import { enforceBuiltPlan, enforceEnvelope } from './enforce-envelope.ts';
 import { defaultEnvelopeConfig as cfg, parseEnvelopeConfig } from './envelope-config.ts';
+import { indexIntersection } from './intersection-index.ts';
 
 const junction = crossIntersection();
 
@@ -93,5 +95,17 @@ describe('structuralReasons: the memoised verdict', () => {
     structuralReasons(j, phases, cfg).push('scribble');
     expect(structuralReasons(j, phases, cfg)).toEqual([]);
     expect(checkPlan(j, crossPlan([10, 30, 10, 25]), null, cfg)).toEqual([]);
+  });
+});
+
+describe('phase requirements: the memo key', () => {
+  it('never gives a joined id the requirement of the movements it spells', () => {
+    const j = crossIntersection({ id: 'I-memo-5', speedKmh: 80 });
+    const index = indexIntersection(j);
+    const joined = phaseRequirement(['NT\u0000ST'], index, j.widthM, cfg);
+    const real = phaseRequirement(['NT', 'ST'], index, j.widthM, cfg);
+    expect(joined.minGreenS).toBe(cfg.minGreenOtherS);
+    expect(real.minGreenS).toBe(cfg.minGreenThroughS);
+    expect(real.yellowS).toBeGreaterThan(joined.yellowS);
   });
 });

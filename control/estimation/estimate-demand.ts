@@ -50,9 +50,9 @@ export function estimateDemand(
   nowMs: number,
   cfg: EstimatorConfig,
   speed: 'fast' | 'slow' = 'fast',
-  faulty: ReadonlySet<Approach> = new Set(),
+  faulty: ReadonlySet<Approach> = noFaults,
 ): IntersectionDemand {
-  const lanes = new Map(intersection.approaches.map((a) => [a.dir, a.lanes]));
+  const lanes = approachLanes(intersection);
   const fresh = (a: Approach) => {
     const e = approaches.get(a);
     return !faulty.has(a) && e !== undefined && flowOf(e, speed) !== null && isFresh(e, nowMs, cfg);
@@ -106,6 +106,19 @@ export function estimateDemand(
     totalApproaches: intersection.approaches.length,
     imputed,
   };
+}
+
+const noFaults: ReadonlySet<Approach> = new Set();
+const lanesCache = new WeakMap<Intersection, ReadonlyMap<Approach, number>>();
+
+/** Lanes per approach, derived once per intersection (estimation runs at every decision). */
+function approachLanes(intersection: Intersection): ReadonlyMap<Approach, number> {
+  let lanes = lanesCache.get(intersection);
+  if (!lanes) {
+    lanes = new Map(intersection.approaches.map((a) => [a.dir, a.lanes]));
+    lanesCache.set(intersection, lanes);
+  }
+  return lanes;
 }
 
 function flowOf(e: ApproachEstimate, speed: 'fast' | 'slow'): number | null {
