@@ -47,7 +47,10 @@ export function registerSimulatorCommands(program: Command, env: Env = process.e
     .description(
       'run the simulated city: provision its devices in DATA_DIR, then connect them to the broker until SIGINT',
     )
-    .requiredOption('--broker <url>', 'MQTT broker, e.g. mqtt://127.0.0.1:1883')
+    .requiredOption(
+      '--broker <url>',
+      'MQTT broker, e.g. mqtt://127.0.0.1:1883; several comma-separated: shards connect round-robin',
+    )
     .option('--intersections <n>', 'junctions of a generated network', positiveInt, 100)
     .option('--meters <n>', 'utility meters of a generated network', positiveInt)
     .option('--speed <x>', 'city seconds per wall second', positiveNumber, 1)
@@ -103,8 +106,13 @@ async function simulate(opts: SimulateOptions, env: Env): Promise<void> {
     registry.close();
   }
   const connecting = connectingDevices(network).length;
+  const brokerUrls = opts.broker.split(',').filter(Boolean);
   const shards =
-    opts.shards ?? (connecting > DEVICES_PER_PROCESS ? Math.ceil(connecting / DEVICES_PER_PROCESS) : 0);
+    opts.shards ??
+    Math.max(
+      connecting > DEVICES_PER_PROCESS ? Math.ceil(connecting / DEVICES_PER_PROCESS) : 0,
+      brokerUrls.length > 1 ? brokerUrls.length : 0,
+    );
   const log = (o: object) =>
     process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), ...o })}\n`);
   log({
@@ -118,7 +126,8 @@ async function simulate(opts: SimulateOptions, env: Env): Promise<void> {
   });
 
   const city = startSimulatedCity({
-    brokerUrl: opts.broker,
+    brokerUrl: brokerUrls[0] ?? opts.broker,
+    brokerUrls,
     network,
     credentials: provisioned.credentials,
     speed: opts.speed,

@@ -30,8 +30,16 @@ const RUNNER = fileURLToPath(new URL('./shard-runner.ts', import.meta.url));
  * process may hold ~19,000 sockets). The model stays in the parent: device messages go to the
  * shards over IPC, plans the signal controllers receive come back.
  */
-export function createShardedFleet(opts: FleetOptions & { readonly shards: number }): Fleet {
+export function createShardedFleet(
+  opts: FleetOptions & {
+    readonly shards: number;
+    /** Brokers the shards connect to, round-robin (default: `brokerUrl` alone). */
+    readonly brokerUrls?: readonly string[];
+  },
+): Fleet {
   const n = Math.max(1, Math.floor(opts.shards));
+  const urls =
+    opts.brokerUrls !== undefined && opts.brokerUrls.length > 0 ? opts.brokerUrls : [opts.brokerUrl];
   const shardOf = new Map<string, number>();
   const parts: CityDevice[][] = Array.from({ length: n }, () => []);
   opts.devices.forEach((d, i) => {
@@ -51,7 +59,8 @@ export function createShardedFleet(opts: FleetOptions & { readonly shards: numbe
     });
     const init: ToShard = {
       type: 'init',
-      brokerUrl: opts.brokerUrl,
+      // One broker process holds ~19,000 sockets too: a city-sized fleet may need several.
+      brokerUrl: urls[k % urls.length] ?? opts.brokerUrl,
       devices,
       secrets: devices.map((d) => [d.id, opts.credentials.get(d.id) ?? '']),
       seed: opts.seed,

@@ -242,4 +242,37 @@ describe('simulated city over a real broker', () => {
     await until('fleet stats from both shards', () => city?.stats().fleet.connected === 7);
     expect(sink.invalid).toEqual([]);
   });
+
+  it('spreads its shards over several brokers, round-robin, each device on exactly one', async () => {
+    const { credentials } = await provisionCity(registry, network, { dataDir: dir });
+    const otherRegistry = Registry.open(join(dir, 'registry.sqlite'));
+    const otherSink = new SchemaCheckingSink();
+    const other = createBroker({
+      registry: otherRegistry,
+      sink: otherSink,
+      logger: pino({ level: 'silent' }),
+      metrics: new PromRegistry(),
+      revocationSweepMs: 0,
+    });
+    try {
+      const ports = await other.listen({ tcpPort: 0, host: '127.0.0.1' });
+      const brokerUrls = [brokerUrl, `mqtt://127.0.0.1:${ports.tcpPort}`];
+      city = startSimulatedCity({ brokerUrl, brokerUrls, network, credentials, speed: 20, seed: 6 });
+      await until('every device online', () => city?.stats().fleet.connected === 7);
+      const online = (s: SchemaCheckingSink) => new Set(s.of('deviceStatus').map((x) => x.sender));
+      const here = await until('status on the first broker', () => online(sink).size > 0 && online(sink));
+      const there = await until(
+        'status on the second',
+        () => online(otherSink).size > 0 && online(otherSink),
+      );
+      expect([...here].filter((id) => there.has(id))).toEqual([]);
+      expect(here.size + there.size).toBe(7);
+      expect([...sink.invalid, ...otherSink.invalid]).toEqual([]);
+      await city.stop();
+      city = null;
+    } finally {
+      await other.close();
+      otherRegistry.close();
+    }
+  });
 });

@@ -13,6 +13,11 @@ import { createShardedFleet } from './sharded-fleet.ts';
 
 export interface SimulatedCityOptions extends Omit<CityCoreOptions, 'seed' | 'stepMs'> {
   readonly brokerUrl: string;
+  /**
+   * Brokers the shards connect to, round-robin (default: `brokerUrl` alone). Only a sharded
+   * fleet spreads; with several URLs and `shards` unset there is at least one shard per broker.
+   */
+  readonly brokerUrls?: readonly string[];
   readonly network: CityNetwork;
   /** Secret of every device (provisionCity). */
   readonly credentials: ReadonlyMap<string, string>;
@@ -89,10 +94,9 @@ export function startSimulatedCity(opts: SimulatedCityOptions): SimulatedCity {
     onPlan,
     ...(opts.connectPerS === undefined ? {} : { connectPerS: opts.connectPerS }),
   };
-  fleet =
-    (opts.shards ?? 0) > 0
-      ? createShardedFleet({ ...fleetOpts, shards: opts.shards ?? 1 })
-      : createLocalFleet(fleetOpts);
+  const brokerUrls = opts.brokerUrls ?? [];
+  const shards = opts.shards ?? (brokerUrls.length > 1 ? brokerUrls.length : 0);
+  fleet = shards > 0 ? createShardedFleet({ ...fleetOpts, shards, brokerUrls }) : createLocalFleet(fleetOpts);
 
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
