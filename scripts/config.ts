@@ -18,6 +18,7 @@ const PlatformEnv = z.object({
   MQTT_TLS_PORT: port.default(8883),
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
+  MQTT_CONCURRENCY: z.coerce.number().int().min(1).max(1_000_000).default(100),
   HTTP_PORT: port.default(8080),
   METRICS: z.enum(['public', 'off']).default('public'),
   INFLUX_URL: z.url().optional(),
@@ -44,6 +45,7 @@ export interface PlatformConfig {
   readonly dataDir: string;
   readonly bindHost: string;
   readonly mqtt: {
+    readonly concurrency: number;
     readonly port: number;
     readonly wsPort: number;
     readonly tls: { port: number; cert: string; key: string } | null;
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     dataDir: resolve(e.DATA_DIR),
     bindHost: e.BIND_HOST,
     mqtt: {
+      concurrency: e.MQTT_CONCURRENCY,
       port: e.MQTT_PORT,
       wsPort: e.MQTT_WS_PORT,
       tls: e.TLS_CERT && e.TLS_KEY ? { port: e.MQTT_TLS_PORT, cert: e.TLS_CERT, key: e.TLS_KEY } : null,

@@ -107,7 +107,13 @@ export async function startPlatform(
     await ingest.ready();
     stops.push(() => ingest.stop());
 
-    const broker = createBroker({ registry, sink: ingest, logger: logger.child({ svc: 'broker' }), metrics });
+    const broker = createBroker({
+      registry,
+      sink: ingest,
+      logger: logger.child({ svc: 'broker' }),
+      metrics,
+      concurrency: config.mqtt.concurrency,
+    });
     const ports = await broker.listen({
       host: config.bindHost,
       tcpPort: config.mqtt.port,
