@@ -40,16 +40,16 @@ for (const scenario of all) {
 const elapsedS = (performance.now() - started) / 1000;
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'evaluation.json'), `${JSON.stringify(rows, null, 2)}\n`);
-writeFileSync(
-  join(out, 'evaluation.md'),
-  markdownReport(rows, {
-    horizonS: size.horizonS,
-    seeds,
-    descriptions: new Map(all.map((s) => [s.name, s.description])),
-    timeVarying: new Set(all.filter((s) => s.timeVarying).map((s) => s.name)),
-    elapsedS,
-  }),
-);
+const report = markdownReport(rows, {
+  horizonS: size.horizonS,
+  seeds,
+  descriptions: new Map(all.map((s) => [s.name, s.description])),
+  timeVarying: new Set(all.filter((s) => s.timeVarying).map((s) => s.name)),
+  elapsedS,
+});
+writeFileSync(join(out, 'evaluation.md'), report);
+// The table itself, for whoever ran the command (the issue asks evaluate to print it).
+process.stdout.write(`\n${report}\n`);
 writeFileSync(join(out, 'evaluation.svg'), svgChart(rows));
 process.stdout.write(
   `wrote ${out}/evaluation.{json,md,svg} (${rows.length} runs, ${elapsedS.toFixed(0)} s)\n`,
