@@ -1,5 +1,5 @@
 import type { Approach, MeterKind } from '../../protocol/index.ts';
-import { type HistogramData, LatencyHistogram } from '../lib/percentiles.ts';
+import { LatencyHistogram } from '../lib/percentiles.ts';
 import { APPROACHES, fleetIds, meterKindOf } from './payloads.ts';
 import { type Profile, type QoS, readingsPerBatch, splitEven } from './profiles.ts';
 import type { DeviceKind, WorkerStats } from './worker-protocol.ts';
@@ -97,21 +97,8 @@ export function dealDevices<T>(items: readonly T[], children: number): T[][] {
 
 export { splitEven };
 
-/** Fleet-wide totals from the latest stats of every child. */
-export interface FleetTotals {
-  readonly connected: number;
-  readonly connectFailed: number;
-  readonly closedUnexpectedly: number;
-  readonly sent: number;
-  readonly acked: number;
-  readonly readingsAcked: number;
-  readonly errors: number;
-  readonly skipped: number;
-  readonly inflight: number;
-  readonly ackedByKind: Readonly<Record<DeviceKind, number>>;
-  readonly latency: HistogramData;
-  readonly firstError?: string;
-}
+/** Fleet-wide totals from the latest stats of every child: one child's stats, summed. */
+export type FleetTotals = Omit<WorkerStats, 'childIndex'>;
 
 export function mergeStats(all: readonly WorkerStats[]): FleetTotals {
   const h = new LatencyHistogram();
