@@ -73,6 +73,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<() => 
     },
     live,
     auditDbPath: join(dataDir, 'audit.sqlite'),
+    sessionDbPath: join(dataDir, 'sessions.sqlite'),
     publishPlan: (id, plan) => mqtt.publishPlan(id, plan),
     envelope: enforceEnvelope,
     clock: systemClock,

@@ -55,7 +55,7 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
   });
 
   const audit = new AuditLog(deps.auditDbPath);
-  const sessions = new SessionStore(deps.sessionLimits);
+  const sessions = new SessionStore(deps.sessionLimits, { dbPath: deps.sessionDbPath });
   const overrides = new OverrideService({
     db: audit,
     intersections: new Map(deps.network.intersections.map((i) => [i.id, i])),
@@ -122,6 +122,7 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
       deps.live.tick(now);
       overrides.expire(now);
       sessions.sweep(now);
+      if (deps.registry.listOperators) sessions.endStale(deps.registry.listOperators());
     } catch (err) {
       deps.logger.error({ err }, 'dashboard tick failed');
     }
@@ -134,6 +135,7 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
   });
   app.addHook('onClose', async () => {
     audit.close();
+    sessions.close();
   });
   return app;
 }

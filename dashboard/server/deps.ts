@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { CityNetwork } from '../../protocol/network.ts';
 import type { OperatorRole } from '../shared/contract.ts';
+import type { OperatorStanding } from './auth/session-rules.ts';
 import type { Clock } from './clock.ts';
 import type { InfluxTarget } from './history/influx-query.ts';
 import type { ControlStatus, IngestStatus, LiveState } from './live/live-state.ts';
@@ -9,6 +10,12 @@ import type { Envelope, PublishPlan } from './overrides/override-service.ts';
 /** The operator side of the registry (broker/registry.ts `Registry` satisfies it). */
 export interface OperatorDirectory {
   verifyOperator(name: string, password: string): Promise<{ name: string; role: OperatorRole } | null>;
+  /**
+   * Every operator with role and revocation, read again about once a second: sessions of an
+   * operator who was revoked, changed role or was made anew end. Absent: only logout and expiry
+   * end sessions.
+   */
+  listOperators?(): readonly OperatorStanding[];
 }
 
 /** Everything the dashboard server needs, handed in: it reads no environment and opens no port. */
@@ -21,6 +28,8 @@ export interface DashboardDeps {
   readonly live: LiveState;
   /** SQLite file of the audit trail and the overrides. */
   readonly auditDbPath: string;
+  /** SQLite file of the operators' sessions (token hashes only), so a restart logs nobody out. Absent: in memory. */
+  readonly sessionDbPath?: string | null;
   /** Publishes a plan on the intersection's plan topic with the dashboard's service account. */
   readonly publishPlan: PublishPlan;
   /** `enforceEnvelope` from control/index.ts: every override passes it. */

@@ -84,7 +84,8 @@ export function registerAuth(app: FastifyInstance, o: AuthOptions): void {
         return reply.code(401).send({ error: 'unauthorized', message: 'wrong name or password' });
       }
       if (req.operator) o.sessions.destroy(req.operator.id);
-      const s = o.sessions.create(who.name, who.role, now);
+      const since = o.registry.listOperators?.().find((r) => r.name === who.name)?.createdAt ?? null;
+      const s = o.sessions.create(who.name, who.role, now, since);
       o.audit.record({
         ts: now,
         user: who.name,
