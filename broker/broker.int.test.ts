@@ -528,3 +528,78 @@ describe('close', () => {
     await Promise.all([clientGone, silentGone]);
   });
 });
+
+describe('in-process service connections', () => {
+  async function service(id: string, rights: Parameters<Registry['addService']>[1]) {
+    const svc = await registry.addService(id, rights);
+    const auth = await registry.check(svc.id, svc.secret);
+    if (!auth.ok) throw new Error(auth.reason);
+    return broker.connectLocal(auth.identity);
+  }
+
+  it('receives stored device messages but never rejected ones', async () => {
+    const cam = await camera();
+    const local = await service('dash', ['telemetry:subscribe']);
+    const got: string[] = [];
+    await local.subscribe(['city/traffic/#'], (topic, payload) => got.push(`${topic} ${payload.toString()}`));
+    const c = await connect(cam.id, cam.secret);
+    await c.publishAsync(topics.cameraCounts.of(cam.id), 'not json', { qos: 1 });
+    await c.publishAsync(topics.cameraCounts.of(cam.id), counts(7), { qos: 1 });
+    await until(() => got.length >= 1, 'the valid message');
+    expect(got).toEqual([`${topics.cameraCounts.of(cam.id)} ${counts(7)}`]);
+  });
+
+  it('publishes a plan through the sink to the signal subscribed to it', async () => {
+    const { secret } = await registry.addDevice({ id: 'sig-1', type: 'signal', intersectionId: 'I-1' });
+    const signal = await connect('sig-1', secret);
+    await signal.subscribeAsync(topics.signalPlan.of('I-1'), { qos: 1 });
+    const received = nextMessage(signal);
+    const local = await service('control', ['plan:publish']);
+    const plan = JSON.stringify({ ts: Date.now(), planId: 'p1', source: 'adaptive', cycleS: 60 });
+    await local.publish(topics.signalPlan.of('I-1'), plan, { qos: 1 });
+    // stored by the sink before it is delivered, as a remote service's plan is
+    expect(sink.received.at(-1)).toMatchObject({ topic: topics.signalPlan.of('I-1'), payload: plan });
+    expect(sink.received.at(-1)?.sender.id).toBe('control');
+    expect((await received).payload).toBe(plan);
+    expect(await metricValue('broker_messages_total', { outcome: 'stored' })).toBe(1);
+  });
+
+  it('holds a service to its rights, and refuses a message the sink rejects', async () => {
+    const telemetryOnly = await service('dash', ['telemetry:subscribe']);
+    await expect(telemetryOnly.publish(topics.signalPlan.of('I-1'), '{}', { qos: 1 })).rejects.toThrow(
+      /publish refused/,
+    );
+    const planOnly = await service('control', ['plan:publish']);
+    await expect(planOnly.subscribe(['city/#'], () => {})).rejects.toThrow(/refused/);
+    await expect(planOnly.publish(topics.signalPlan.of('I-1'), 'not json', { qos: 1 })).rejects.toThrow(
+      /rejected by ingest/,
+    );
+    await expect(planOnly.publish(topics.cameraCounts.of('cam-1'), counts(1), { qos: 1 })).rejects.toThrow(
+      /publish refused/,
+    );
+    expect(sink.received.map((r) => r.payload)).toEqual(['not json']);
+  });
+
+  it('stops delivering once closed, and refuses device identities', async () => {
+    const cam = await camera();
+    const local = await service('dash', ['telemetry:subscribe']);
+    const got: string[] = [];
+    await local.subscribe(['city/traffic/#'], (topic) => got.push(topic));
+    const c = await connect(cam.id, cam.secret);
+    await c.publishAsync(topics.cameraCounts.of(cam.id), counts(1), { qos: 1 });
+    await until(() => got.length === 1, 'the first message');
+    await local.close();
+    expect(local.connected).toBe(false);
+    await c.publishAsync(topics.cameraCounts.of(cam.id), counts(2), { qos: 1 });
+    // a second subscriber proves the message went through the broker after the close
+    const other = await service('dash2', ['telemetry:subscribe']);
+    const seen: string[] = [];
+    await other.subscribe(['city/traffic/#'], (topic) => seen.push(topic));
+    await c.publishAsync(topics.cameraCounts.of(cam.id), counts(3), { qos: 1 });
+    await until(() => seen.length === 1, 'the message after close');
+    expect(got).toHaveLength(1);
+    const auth = await registry.check(cam.id, cam.secret);
+    if (!auth.ok) throw new Error(auth.reason);
+    expect(() => broker.connectLocal(auth.identity)).toThrow(/service accounts/);
+  });
+});

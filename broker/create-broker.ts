@@ -2,11 +2,13 @@ import type { EventEmitter } from 'node:events';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
 import type { Logger } from 'pino';
 import type { Registry as PromRegistry } from 'prom-client';
+import type { BusConnection } from '../protocol/bus.ts';
 import type { MessageSink, SenderIdentity } from '../protocol/identity.ts';
 import { topics } from '../protocol/topics.ts';
 import { decidePublish, decideSubscribe, topicKind } from './acl.ts';
 import { type ConnectRefusal, createBrokerMetrics } from './broker-metrics.ts';
 import { type Listeners, type ListeningPorts, type ListenOptions, startListeners } from './listeners.ts';
+import { connectLocal } from './local-connection.ts';
 import type { Registry } from './registry.ts';
 
 export interface BrokerDeps {
@@ -37,6 +39,11 @@ export interface Broker {
   sweepRevocations(): number;
   /** Re-reads the meters behind every connected gateway; returns how many gateways changed. */
   refreshGateways(): number;
+  /**
+   * A connection for a service in this process (control loop, dashboard feed), acting as the
+   * given service identity: same ACL and sink as over MQTT, no socket (local-connection.ts).
+   */
+  connectLocal(identity: SenderIdentity): BusConnection;
   /** Graceful: stop accepting, disconnect every client, close aedes. */
   close(): Promise<void>;
 }
@@ -75,6 +82,7 @@ export function createBroker(deps: BrokerDeps): Broker {
   let closing = false;
   let listeners: Listeners | null = null;
   let sweepTimer: NodeJS.Timeout | null = null;
+  const locals = new Set<BusConnection>();
 
   const aedes = new Aedes({
     // MQTT 3.1 limited client ids to 23 characters; ours are up to 64 (EntityId).
@@ -271,10 +279,17 @@ export function createBroker(deps: BrokerDeps): Broker {
     },
     sweepRevocations,
     refreshGateways,
+    connectLocal(identity) {
+      if (identity.role !== 'service') throw new Error('only service accounts connect in-process');
+      const conn = connectLocal({ aedes, sink, identity, onOutcome: (o) => metrics.message(o) });
+      locals.add(conn);
+      return conn;
+    },
     async close() {
       if (closing) return;
       closing = true;
       if (sweepTimer !== null) clearInterval(sweepTimer);
+      await Promise.all([...locals].map((c) => c.close()));
       const serversClosed = listeners?.stopAccepting() ?? Promise.resolve();
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       listeners?.destroyConnections();

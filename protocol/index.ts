@@ -1,3 +1,4 @@
+export * from './bus.ts';
 export * from './camera-counts.ts';
 export * from './device-status.ts';
 export * from './identity.ts';

@@ -10,7 +10,7 @@ import { type ControlLoop, startControlLoop } from '../control/loop/start-contro
 import {
   buildDashboard,
   type ControlStatus,
-  connectDashboardMqtt,
+  connectDashboardFeed,
   LiveState,
   systemClock,
 } from '../dashboard/server/index.ts';
@@ -143,11 +143,18 @@ export async function startPlatform(
       seed: config.simulate.seed,
     });
 
+    // The control loop and the dashboard run in this process: they connect to the broker in-process
+    // (same ACL and sink as over MQTT, without a loopback socket per message each way).
+    const localBus = async (account: { id: string; secret: string }) => {
+      const auth = await registry.check(account.id, account.secret);
+      if (!auth.ok) throw new Error(`service account ${account.id} refused: ${auth.reason}`);
+      return broker.connectLocal(auth.identity);
+    };
+
     let control: ControlLoop | null = null;
     if (config.control.enabled) {
       const loop = startControlLoop({
-        brokerUrl: mqttUrl,
-        credentials: services.control,
+        bus: await localBus(services.control),
         network,
         controller: config.control.controller,
         logger: logger.child({ svc: 'control' }),
@@ -159,10 +166,8 @@ export async function startPlatform(
     // Requests are not logged one by one (scrapes and polling would drown the log); errors are.
     const httpLogger: FastifyBaseLogger = logger.child({ svc: 'http' }, { level: 'warn' });
     const live = new LiveState(network);
-    const feed = connectDashboardMqtt({
-      url: mqttUrl,
-      id: services.dashboard.id,
-      secret: services.dashboard.secret,
+    const feed = connectDashboardFeed({
+      bus: await localBus(services.dashboard),
       live,
       clock: systemClock,
       logger: httpLogger,

@@ -5,10 +5,15 @@ import { ControlConfig, ControllerKind } from '../core/control-config.ts';
 /** The control loop's plain settings, parsed once (the network, logger and clock are handed in). */
 export const ControlLoopSettings = z
   .object({
+    /** The broker and service account, when the loop connects over MQTT (no `bus` handed in). */
     brokerUrl: z
       .string()
-      .regex(/^(mqtts?|wss?|tcp):\/\//, 'brokerUrl must be an mqtt://, mqtts://, ws:// or wss:// URL'),
-    credentials: z.object({ id: EntityId, secret: z.string().min(1) }).strict(),
+      .regex(/^(mqtts?|wss?|tcp):\/\//, 'brokerUrl must be an mqtt://, mqtts://, ws:// or wss:// URL')
+      .optional(),
+    credentials: z
+      .object({ id: EntityId, secret: z.string().min(1) })
+      .strict()
+      .optional(),
     /** One controller for every junction, or per junction id (others: `defaultController`). */
     controller: z.union([ControllerKind, z.record(z.string(), ControllerKind)]),
     defaultController: ControllerKind.default('adaptive'),

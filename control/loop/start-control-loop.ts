@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
-import mqtt, { type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { connectMqtt } from '../../broker/mqtt-connection.ts';
 import {
   type Approach,
+  type BusConnection,
   type CityNetwork,
   type Intersection,
   parseTopic,
@@ -80,10 +81,13 @@ export interface StartControlLoopOptions extends ControlLoopSettingsInput {
   readonly network: CityNetwork;
   readonly logger: Logger;
   readonly clock?: LoopClock;
+  /** The loop's connection to the broker (it takes ownership and closes it on stop); without
+   * one it connects over MQTT to `brokerUrl` with `credentials`. */
+  readonly bus?: BusConnection;
 }
 
 /**
- * The control loop: an MQTT client on its own service account (clientId = username) that keeps
+ * The control loop: a broker connection on its own service account that keeps
  * per-approach estimates from camera counts and signal faults, and at each junction's cycle
  * boundary sends the plan its controller proposes, after the safety envelope, on the plan topic
  * (QoS 1; ingest stores it). Operator overrides seen on the plan topic pause it for that junction.
@@ -134,38 +138,39 @@ export function startControlLoop(opts: StartControlLoopOptions): ControlLoop {
   const sentAt = new Map<string, number>();
   for (const i of network.intersections) statuses.set(i.id, initialStatus(i));
 
-  const client: MqttClient = mqtt.connect(settings.brokerUrl, {
-    clientId: settings.credentials.id,
-    username: settings.credentials.id,
-    password: settings.credentials.secret,
-    clean: true,
-    reconnectPeriod: settings.reconnectPeriodMs,
-    connectTimeout: 10_000,
-  });
-  let readyResolve: () => void = () => {};
-  const readyPromise = new Promise<void>((resolve) => {
-    readyResolve = resolve;
-  });
-  client.on('connect', () => {
-    const filters = [topics.cameraCounts.filter, topics.signalState.filter, topics.signalPlan.filter];
-    client.subscribe(filters, { qos: 1 }, (err) => {
-      if (err) log.error({ err }, 'subscribe failed');
-      else {
-        log.info({ filters }, 'control loop subscribed');
-        readyResolve();
-      }
-    });
-  });
-  client.on('error', (err) => log.warn({ err: err.message }, 'mqtt error'));
-  client.on('message', (topic, payload) => {
-    counters.messages++;
-    try {
-      onMessage(topic, payload);
-    } catch (err) {
-      counters.invalid++;
-      log.debug({ topic, err: (err as Error).message }, 'message dropped');
+  const bus = opts.bus ?? connectOverMqtt();
+  function connectOverMqtt(): BusConnection {
+    if (settings.brokerUrl === undefined || settings.credentials === undefined) {
+      throw new Error('the control loop needs a bus, or a brokerUrl and credentials');
     }
-  });
+    return connectMqtt({
+      url: settings.brokerUrl,
+      id: settings.credentials.id,
+      secret: settings.credentials.secret,
+      reconnectPeriodMs: settings.reconnectPeriodMs,
+      onError: (err) => log.warn({ err: err.message }, 'mqtt error'),
+    });
+  }
+  const filters = [topics.cameraCounts.filter, topics.signalState.filter, topics.signalPlan.filter];
+  const readyPromise = bus
+    .subscribe(filters, (topic, payload) => {
+      counters.messages++;
+      try {
+        onMessage(topic, payload);
+      } catch (err) {
+        counters.invalid++;
+        log.debug({ topic, err: (err as Error).message }, 'message dropped');
+      }
+    })
+    .then(
+      () => log.info({ filters }, 'control loop subscribed'),
+      (err: unknown) => {
+        log.error({ err }, 'subscribe failed');
+        throw err;
+      },
+    );
+  // ready() reports the failure; nobody else awaits this promise.
+  readyPromise.catch(() => {});
 
   function onMessage(topic: string, payload: Buffer): void {
     const parsed = parseTopic(topic);
@@ -290,17 +295,17 @@ export function startControlLoop(opts: StartControlLoopOptions): ControlLoop {
       publishStatus(d.intersectionId, d);
       return;
     }
-    if (!client.connected) {
+    if (!bus.connected) {
       publishStatus(d.intersectionId, d);
       return;
     }
     const plan = d.plan;
-    client.publish(topics.signalPlan.of(d.intersectionId), JSON.stringify(plan), { qos: 1 }, (err) => {
-      if (err) {
+    bus
+      .publish(topics.signalPlan.of(d.intersectionId), JSON.stringify(plan), { qos: 1 })
+      .catch((err: Error) => {
         counters.publishErrors++;
         log.warn({ intersection: d.intersectionId, err: err.message }, 'plan publish failed');
-      }
-    });
+      });
     counters.plansSent++;
     if (d.recomputed || state.lastComputedMs === null) state.lastComputedMs = boundary;
     state.lastPlan = plan;
@@ -376,13 +381,13 @@ export function startControlLoop(opts: StartControlLoopOptions): ControlLoop {
     },
     counters: () => ({ ...counters }),
     get connected() {
-      return client.connected;
+      return bus.connected;
     },
     ready: () => readyPromise,
     async stop() {
       clock.clearInterval(timer);
       emitter.removeAllListeners();
-      await client.endAsync();
+      await bus.close();
     },
   };
   return loop;

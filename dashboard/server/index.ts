@@ -10,5 +10,11 @@ export {
   LiveState,
   type LiveStateOptions,
 } from './live/live-state.ts';
-export { connectDashboardMqtt, type DashboardMqtt, type DashboardMqttOptions } from './live/mqtt-feed.ts';
+export {
+  connectDashboardFeed,
+  connectDashboardMqtt,
+  type DashboardFeedOptions,
+  type DashboardMqtt,
+  type DashboardMqttOptions,
+} from './live/mqtt-feed.ts';
 export type { Envelope, EnvelopeVerdict, PublishPlan } from './overrides/override-service.ts';
