@@ -180,6 +180,7 @@ export async function startPlatform(
       influx,
       live,
       auditDbPath: join(config.dataDir, 'audit.sqlite'),
+      sessionDbPath: join(config.dataDir, 'sessions.sqlite'),
       publishPlan: (id, plan) => feed.publishPlan(id, plan),
       envelope: (intersection, plan, previous) => enforceEnvelope(intersection, plan, previous),
       ...(control === null ? {} : { controlStatus: controlStatusOf(control) }),
