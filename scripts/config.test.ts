@@ -26,4 +26,11 @@ describe('platform config', () => {
     expect(() => loadConfig({ TLS_CERT: '/x.pem' })).toThrow(/TLS_CERT and TLS_KEY/);
     expect(() => loadConfig({ INFLUX_URL: 'http://db:8086', INFLUX_API: 'v2' })).toThrow(/INFLUX_ORG/);
   });
+
+  it('runs one broker process unless BROKER_PROCESSES asks for more', () => {
+    expect(loadConfig({}).mqtt.processes).toBe(1);
+    expect(loadConfig({ BROKER_PROCESSES: '3' }).mqtt.processes).toBe(3);
+    expect(() => loadConfig({ BROKER_PROCESSES: '0' })).toThrow(/BROKER_PROCESSES/);
+    expect(() => loadConfig({ BROKER_PROCESSES: '1.5' })).toThrow(/BROKER_PROCESSES/);
+  });
 });

@@ -19,6 +19,8 @@ const PlatformEnv = z.object({
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
   MQTT_CONCURRENCY: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  // One process may hold 20,000 open files here (ulimit -Hn): about 19,950 device sockets.
+  BROKER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   HTTP_PORT: port.default(8080),
   METRICS: z.enum(['public', 'off']).default('public'),
   INFLUX_URL: z.url().optional(),
@@ -45,6 +47,8 @@ export interface PlatformConfig {
   readonly dataDir: string;
   readonly bindHost: string;
   readonly mqtt: {
+    /** Broker processes; above 1 the MQTT ports are shared by that many workers (broker/cluster). */
+    readonly processes: number;
     readonly concurrency: number;
     readonly port: number;
     readonly wsPort: number;
@@ -100,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
     dataDir: resolve(e.DATA_DIR),
     bindHost: e.BIND_HOST,
     mqtt: {
+      processes: e.BROKER_PROCESSES,
       concurrency: e.MQTT_CONCURRENCY,
       port: e.MQTT_PORT,
       wsPort: e.MQTT_WS_PORT,

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry as MetricsRegistry } from 'prom-client';
+import { connectCluster } from '../broker/cluster/cluster-bus.ts';
+import { ClusterMetricsRegistry } from '../broker/cluster/cluster-metrics.ts';
+import { sumIngestStatus } from '../broker/cluster/ingest-totals.ts';
+import { LocalHub } from '../broker/cluster/local-hub.ts';
+import { drainOrphanSpools } from '../broker/cluster/orphan-spools.ts';
+import { type BrokerCluster, startBrokerCluster } from '../broker/cluster/start-broker-cluster.ts';
 import { createBroker } from '../broker/create-broker.ts';
+import type { ListeningPorts, ListenOptions } from '../broker/listeners.ts';
 import { Registry } from '../broker/registry.ts';
 import { enforceEnvelope } from '../control/index.ts';
 import { type ControlLoop, startControlLoop } from '../control/loop/start-control-loop.ts';
@@ -15,8 +22,10 @@ import {
   systemClock,
 } from '../dashboard/server/index.ts';
 import { webDistDir } from '../dashboard/web/build.ts';
-import { createIngest, type IngestStatus } from '../ingest/create-ingest.ts';
+import { createIngest, type Ingest, type IngestStatus } from '../ingest/create-ingest.ts';
 import type { InfluxTarget } from '../ingest/influx-writer.ts';
+import type { BusConnection } from '../protocol/bus.ts';
+import type { SenderIdentity } from '../protocol/identity.ts';
 import type { CityNetwork } from '../protocol/network.ts';
 import { provisionCity, type SimulatedCity, startSimulatedCity } from '../simulators/index.ts';
 import type { PlatformConfig } from './config.ts';
@@ -37,7 +46,12 @@ export interface RunningPlatform {
   readonly metrics: MetricsRegistry;
   readonly logger: Logger;
   readonly services: { readonly control: ServiceCredentials; readonly dashboard: ServiceCredentials };
+  /** Summed over every spool (each broker worker's too when BROKER_PROCESSES > 1). */
   ingestStatus(): IngestStatus;
+  /** The broker worker processes, when BROKER_PROCESSES > 1 (null: the broker runs in this process). */
+  readonly brokerCluster: BrokerCluster | null;
+  /** An in-process connection for a service account (as the control loop and dashboard get). */
+  connectService(identity: SenderIdentity): BusConnection;
   readonly network: CityNetwork;
   readonly networkPath: string;
   readonly control: ControlLoop | null;
@@ -93,9 +107,23 @@ export async function startPlatform(
 
     const metrics = new MetricsRegistry();
     collectDefaultMetrics({ register: metrics });
-    const registry = Registry.open(join(config.dataDir, 'registry.sqlite'));
+    const registryPath = join(config.dataDir, 'registry.sqlite');
+    const registry = Registry.open(registryPath);
     stops.push(() => registry.close());
 
+    // Spools of broker workers this run will not have (BROKER_PROCESSES was higher) hold
+    // acknowledged messages: drain them.
+    const orphans = drainOrphanSpools({
+      dataDir: config.dataDir,
+      processes: config.mqtt.processes,
+      influx,
+      logger: logger.child({ svc: 'ingest' }),
+    });
+    stops.push(() => orphans.stop());
+
+    // With one broker process this spool takes every message; with several, each worker has its
+    // own and this one takes only what the platform's services publish (plans), plus what a
+    // single-process run left in it.
     const ingest = createIngest({
       journalPath: join(config.dataDir, 'spool.sqlite'),
       influx,
@@ -107,21 +135,18 @@ export async function startPlatform(
     await ingest.ready();
     stops.push(() => ingest.stop());
 
-    const broker = createBroker({
-      registry,
-      sink: ingest,
-      logger: logger.child({ svc: 'broker' }),
-      metrics,
-      concurrency: config.mqtt.concurrency,
-    });
-    const ports = await broker.listen({
-      host: config.bindHost,
-      tcpPort: config.mqtt.port,
-      wsPort: config.mqtt.wsPort,
-      ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}),
-    });
-    stops.push(() => broker.close());
+    const broker =
+      config.mqtt.processes > 1
+        ? await startClusterBroker({ config, registryPath, influx, ingest, metrics, logger })
+        : await startOneBroker({ config, registry, ingest, metrics, logger });
+    stops.push(() => broker.stop());
+    const ports = broker.ports;
     const mqttUrl = `mqtt://${hostForUrl(config.bindHost)}:${ports.tcpPort}`;
+    const ingestStatus = (): IngestStatus => {
+      const s = broker.ingestStatus();
+      const left = orphans.depth();
+      return left === 0 ? s : { ...s, spoolDepth: s.spoolDepth + left };
+    };
 
     const servicesFile = join(config.dataDir, 'service-accounts.json');
     const services = {
@@ -148,7 +173,7 @@ export async function startPlatform(
     const localBus = async (account: { id: string; secret: string }) => {
       const auth = await registry.check(account.id, account.secret);
       if (!auth.ok) throw new Error(`service account ${account.id} refused: ${auth.reason}`);
-      return broker.connectLocal(auth.identity);
+      return broker.connect(auth.identity);
     };
 
     let control: ControlLoop | null = null;
@@ -173,7 +198,7 @@ export async function startPlatform(
       logger: httpLogger,
     });
     stops.push(() => feed.close());
-    const ingestRates = ingestRateSampler(metrics);
+    const ingestRates = ingestRateSampler(broker.ingestTotals);
     const http: FastifyInstance = await buildDashboard({
       registry,
       network,
@@ -184,7 +209,7 @@ export async function startPlatform(
       publishPlan: (id, plan) => feed.publishPlan(id, plan),
       envelope: (intersection, plan, previous) => enforceEnvelope(intersection, plan, previous),
       ...(control === null ? {} : { controlStatus: controlStatusOf(control) }),
-      ingestStatus: () => ({ ...ingest.status(), ...ingestRates() }),
+      ingestStatus: () => ({ ...ingestStatus(), ...ingestRates() }),
       clock: systemClock,
       logger: httpLogger,
       cookieSecret: secretFromFile(join(config.dataDir, 'cookie-secret')),
@@ -192,15 +217,15 @@ export async function startPlatform(
       tls: false,
       opsRoutes: (app) =>
         registerOpsRoutes(app, {
-          metrics,
+          metrics: broker.opsMetrics,
           metricsPublic: config.metricsPublic,
           readiness: [
-            { name: 'broker', check: () => ({ ok: true, detail: `mqtt :${ports.tcpPort}` }) },
+            { name: 'broker', check: broker.readiness },
             {
               name: 'influxdb',
               // Ready while spooling: acknowledgements stay durable, the spool replays later.
               check: () => {
-                const s = ingest.status();
+                const s = ingestStatus();
                 return s.influxReachable
                   ? { ok: true }
                   : {
@@ -247,7 +272,9 @@ export async function startPlatform(
       metrics,
       logger,
       services,
-      ingestStatus: () => ingest.status(),
+      ingestStatus,
+      brokerCluster: broker.cluster,
+      connectService: (identity) => broker.connect(identity),
       network,
       networkPath,
       control,
@@ -273,25 +300,148 @@ function controlStatusOf(loop: ControlLoop): () => ControlStatus {
   };
 }
 
-/** Ingest and reject rates for the health strip, from the ingest counters, over the last call's window. */
-function ingestRateSampler(metrics: MetricsRegistry): () => { ingestRatePerS: number; rejectsPerS: number } {
+/** Ingest and reject rates for the health strip, from the ingest totals, over the last call's window. */
+function ingestRateSampler(
+  totals: () => IngestTotals,
+): () => { ingestRatePerS: number; rejectsPerS: number } {
   let last = { at: Date.now(), accepted: 0, rejected: 0 };
   let rates = { ingestRatePerS: 0, rejectsPerS: 0 };
-  const total = (name: string): number => {
-    const m = metrics.getSingleMetric(name) as unknown as
-      | { hashMap?: Record<string, { value: number }> }
-      | undefined;
-    return Object.values(m?.hashMap ?? {}).reduce((sum, v) => sum + v.value, 0);
-  };
   return () => {
     const now = Date.now();
     if (now - last.at < 1000) return rates;
-    const accepted = total('ingest_messages_accepted_total');
-    const rejected = total('ingest_messages_rejected_total');
+    const { accepted, rejected } = totals();
     const dt = (now - last.at) / 1000;
     rates = { ingestRatePerS: (accepted - last.accepted) / dt, rejectsPerS: (rejected - last.rejected) / dt };
     last = { at: now, accepted, rejected };
     return rates;
+  };
+}
+
+/** Messages ingest took (stored or ignored) and refused, since the platform started. */
+interface IngestTotals {
+  readonly accepted: number;
+  readonly rejected: number;
+}
+
+/** Sums a counter's series in a prom-client registry (read at call time). */
+function counterTotal(metrics: MetricsRegistry, name: string): number {
+  const m = metrics.getSingleMetric(name) as unknown as
+    | { hashMap?: Record<string, { value: number }> }
+    | undefined;
+  return Object.values(m?.hashMap ?? {}).reduce((sum, v) => sum + v.value, 0);
+}
+
+/** The broker as the rest of the platform sees it, whether it runs here or in worker processes. */
+interface PlatformBroker {
+  readonly ports: ListeningPorts;
+  /** A service's connection (same ACL and sink as over MQTT, no socket). */
+  connect(identity: SenderIdentity): BusConnection;
+  ingestStatus(): IngestStatus;
+  ingestTotals(): IngestTotals;
+  /** What `/metrics` serves. */
+  readonly opsMetrics: MetricsRegistry;
+  readiness(): { ok: boolean; detail?: string };
+  readonly cluster: BrokerCluster | null;
+  stop(): Promise<void>;
+}
+
+interface BrokerStartDeps {
+  readonly config: PlatformConfig;
+  readonly ingest: Ingest;
+  readonly metrics: MetricsRegistry;
+  readonly logger: Logger;
+}
+
+/** BROKER_PROCESSES=1: the broker in this process, with the platform's ingest as its sink. */
+async function startOneBroker(d: BrokerStartDeps & { registry: Registry }): Promise<PlatformBroker> {
+  const { config, ingest, metrics } = d;
+  const broker = createBroker({
+    registry: d.registry,
+    sink: ingest,
+    logger: d.logger.child({ svc: 'broker' }),
+    metrics,
+    concurrency: config.mqtt.concurrency,
+  });
+  const ports = await broker.listen(listenOptions(config));
+  return {
+    ports,
+    connect: (identity) => broker.connectLocal(identity),
+    ingestStatus: () => ingest.status(),
+    ingestTotals: () => ({
+      accepted: counterTotal(metrics, 'ingest_messages_accepted_total'),
+      rejected: counterTotal(metrics, 'ingest_messages_rejected_total'),
+    }),
+    opsMetrics: metrics,
+    readiness: () => ({ ok: true, detail: `mqtt :${ports.tcpPort}` }),
+    cluster: null,
+    stop: () => broker.close(),
+  };
+}
+
+/**
+ * BROKER_PROCESSES=N>1: N broker workers share the MQTT ports, each with its own ingest and
+ * spool (broker/cluster). This process keeps the services; they subscribe to what the workers
+ * forward, and what they publish is made durable in this process's spool, then sent to every worker.
+ */
+async function startClusterBroker(
+  d: BrokerStartDeps & { registryPath: string; influx: InfluxTarget },
+): Promise<PlatformBroker> {
+  const { config, ingest, metrics } = d;
+  const hub = new LocalHub();
+  const cluster = await startBrokerCluster({
+    processes: config.mqtt.processes,
+    dataDir: config.dataDir,
+    registryPath: d.registryPath,
+    influx: d.influx,
+    listen: listenOptions(config),
+    concurrency: config.mqtt.concurrency,
+    logLevel: config.logLevel,
+    logger: d.logger.child({ svc: 'broker' }),
+    onMessage: (topic, payload) => hub.deliver(topic, payload),
+  });
+  const statuses = () => cluster.workers().flatMap((w) => (w.status === null ? [] : [w.status]));
+  return {
+    ports: cluster.ports,
+    connect: (identity) => {
+      if (identity.role !== 'service') throw new Error('only service accounts connect in-process');
+      return connectCluster({
+        identity,
+        sink: ingest,
+        hub,
+        broadcast: (messages) => cluster.publish(messages),
+        upCount: cluster.upCount,
+        onUpChange: cluster.onUpChange,
+      });
+    },
+    ingestStatus: () => sumIngestStatus([ingest.status(), ...statuses().map((s) => s.ingest)]),
+    ingestTotals: () =>
+      statuses().reduce(
+        (t, s) => ({ accepted: t.accepted + s.accepted, rejected: t.rejected + s.rejected }),
+        {
+          accepted: counterTotal(metrics, 'ingest_messages_accepted_total'),
+          rejected: counterTotal(metrics, 'ingest_messages_rejected_total'),
+        },
+      ),
+    opsMetrics: new ClusterMetricsRegistry(metrics, () => cluster.metricsJson()),
+    readiness: () => {
+      const up = cluster.upCount();
+      // Serving while any worker is: the others' devices reconnect and land on it.
+      return {
+        ok: up > 0,
+        detail: `mqtt :${cluster.ports.tcpPort}, ${up}/${cluster.size} broker processes up`,
+      };
+    },
+    cluster,
+    stop: () => cluster.stop(),
+  };
+}
+
+function listenOptions(config: PlatformConfig): ListenOptions {
+  return {
+    host: config.bindHost,
+    tcpPort: config.mqtt.port,
+    wsPort: config.mqtt.wsPort,
+    ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}),
   };
 }
 
