@@ -8,6 +8,8 @@ import { cameraFleet } from './load/fleet.ts';
 import { type Profile, profiles } from './load/profiles.ts';
 import { aedesBaseline } from './measure/aedes-baseline.ts';
 import { controlTick } from './measure/control-tick.ts';
+import { dashboardFanout, type FanoutPlan } from './measure/dashboard-fanout.ts';
+import { dashboardRender } from './measure/dashboard-render.ts';
 import { httpApi } from './measure/http-api.ts';
 import { idleBareAedes, idlePlatform } from './measure/idle-connections.ts';
 import { influxWriteBaseline } from './measure/influx-write-baseline.ts';
@@ -20,6 +22,8 @@ import { fmt, renderMarkdown } from './report/markdown.ts';
 import type {
   BenchResults,
   ControlFigure,
+  DashboardFanoutFigure,
+  DashboardRenderFigure,
   HttpFigure,
   IdleFigure,
   IngestFigure,
@@ -51,6 +55,11 @@ interface Plan {
   readonly idle: { connections: number; rampPerSec: number };
   readonly control: readonly { intersections: number; ticks: number }[];
   readonly http: { seconds: number; connections: number; routes: readonly string[] };
+  /** Dashboard socket fan-out + publish → client latency, and the first map render (null: skipped). */
+  readonly dashboard: {
+    readonly fanout: FanoutPlan | null;
+    readonly render: { intersections: number; baselineIntersections: number; runs: number } | null;
+  };
 }
 
 // moscow as defined is 30,000 device connections; one broker process holds at most ~19,950 (the
@@ -88,6 +97,21 @@ const plans: Record<'quick' | 'full', Plan> = {
     idle: { connections: 200, rampPerSec: 1000 },
     control: [{ intersections: 100, ticks: 3 }],
     http: { seconds: 1, connections: 10, routes: ['/healthz', '/readyz', '/metrics'] },
+    dashboard: {
+      fanout: {
+        intersections: 100,
+        clients: 10,
+        children: 1,
+        rampPerSec: 50,
+        warmupS: 2,
+        baselineS: 2,
+        settleS: 1,
+        seconds: 3,
+        profileS: 0,
+        browserS: 0,
+      },
+      render: null,
+    },
   },
   full: {
     influxWriteS: 20,
@@ -114,6 +138,23 @@ const plans: Record<'quick' | 'full', Plan> = {
       { intersections: 4000, ticks: 5 },
     ],
     http: { seconds: 10, connections: 20, routes: ['/healthz', '/readyz', '/metrics'] },
+    dashboard: {
+      // Issue 5's scenario: 500 clients (2 % whole city, 18 % district, 80 % street views) on
+      // 4,000 intersections at the moscow feed rates; Chromium joins under the same load.
+      fanout: {
+        intersections: 4000,
+        clients: 500,
+        children: 4,
+        rampPerSec: 100,
+        warmupS: 10,
+        baselineS: 20,
+        settleS: 10,
+        seconds: 30,
+        profileS: 15,
+        browserS: 30,
+      },
+      render: { intersections: 4000, baselineIntersections: 100, runs: 5 },
+    },
   },
 };
 
@@ -122,7 +163,7 @@ const program = new Command('bench')
   .option('--out <dir>', 'results folder', fileURLToPath(new URL('./results', import.meta.url)))
   .option(
     '--only <steps>',
-    'comma-separated subset: influx,aedes,ingest,profiles,saturation,idle,control,http',
+    'comma-separated subset: influx,aedes,ingest,profiles,saturation,idle,control,http,dashboard',
   )
   .option(
     '--merge',
@@ -185,6 +226,7 @@ const out: {
   idle?: IdleFigure;
   control?: ControlFigure[];
   http?: HttpFigure[];
+  dashboard?: { fanout?: DashboardFanoutFigure; render?: DashboardRenderFigure };
   cpuProfile?: BenchResults['cpuProfile'];
 } = {};
 
@@ -362,6 +404,16 @@ try {
     }
   });
   if (http) out.http = http;
+
+  const { fanout, render } = plan.dashboard;
+  const fan = fanout ? await step('dashboard:fanout', () => dashboardFanout(fanout, log)) : undefined;
+  const rendered = render ? await step('dashboard:render', () => dashboardRender(render)) : undefined;
+  if (fan || rendered)
+    out.dashboard = {
+      ...base.dashboard,
+      ...(fan ? { fanout: fan } : {}),
+      ...(rendered ? { render: rendered } : {}),
+    };
 } finally {
   await influx.stop();
   await rm(work, { recursive: true, force: true });

@@ -230,6 +230,7 @@ export function renderMarkdown(
       '',
     );
   }
+  if (r.dashboard) out.push(...renderDashboard(r.dashboard));
   if (r.cpuProfile) {
     out.push(
       `## Where the time goes (V8 sampling profiler as in \`node --cpu-prof\`, ${r.cpuProfile.scenario})`,
@@ -260,4 +261,153 @@ export function renderMarkdown(
     out.push('');
   }
   return out.join('\n');
+}
+
+const kb = (bytes: number | undefined) => (bytes === undefined ? '–' : `${fmt(bytes / 1024, 1)} KB`);
+
+/** The dashboard section: socket fan-out, publish → client latency, first render. */
+export function renderDashboard(d: NonNullable<BenchResults['dashboard']>): string[] {
+  const out: string[] = [];
+  const f = d.fanout;
+  if (f) {
+    out.push(
+      `## Dashboard fan-out: ${fmt(f.readyClients)} socket clients, ${fmt(f.intersections)} intersections`,
+      '',
+    );
+    out.push(
+      `> Feed: ${f.feed.description}. Offered ${fmt(f.feed.offeredMsgsPerSec)} msgs/s ` +
+        `(${fmt(f.feed.offeredReadingsPerSec)} readings/s), published ${fmt(f.feed.publishedMsgsPerSec)} msgs/s in the window.`,
+      '',
+    );
+    out.push(
+      table(
+        ['figure', `${fmt(f.readyClients)} clients`, `baseline: ${fmt(f.baseline.clients)} client`, 'ratio'],
+        [
+          [
+            'dashboard process CPU (cores)',
+            fmt(f.serverCores, 3),
+            fmt(f.baseline.serverCores, 3),
+            `${fmt(f.ratio, 1)}×`,
+          ],
+          [
+            'dashboard RSS (mean / peak)',
+            `${fmt(f.serverRssMb)} / ${fmt(f.serverPeakRssMb)} MB`,
+            `${fmt(f.baseline.serverRssMb)} MB`,
+            '',
+          ],
+          [
+            'marginal cost per client',
+            `${fmt(f.marginalCoresPerClient * 1000, 2)} millicores, ${fmt(f.marginalKbPerClient)} KB`,
+            '',
+            '',
+          ],
+          [
+            'resyncing snapshots (clients saw / server decided)',
+            `${fmt(f.resyncs.clients)} / ${fmt(f.resyncs.server)}`,
+            '',
+            '',
+          ],
+          ['disconnects / connect errors', `${fmt(f.disconnects)} / ${fmt(f.connectErrors)}`, '', ''],
+        ],
+      ),
+      '',
+    );
+    out.push(
+      table(
+        ['view', 'clients', 'deltas/s per client', 'bytes/s per client', 'resyncs in window'],
+        (['all', 'city', 'district', 'street'] as const).map((c) => {
+          const x = f.perClient[c];
+          return [c, fmt(x.clients), fmt(x.deltasPerSec, 2), kb(x.bytesPerSec), fmt(x.resyncs)];
+        }),
+      ),
+      '',
+    );
+    out.push(
+      table(
+        [
+          'publish → …, ms',
+          'p50 / p95 / p99',
+          'max',
+          'samples',
+          'bare MQTT subscriber p50 / p95 / p99',
+          'p99 ratio',
+        ],
+        [
+          [
+            `socket.io-client (node, ${fmt(f.readyClients)} clients)`,
+            lat(f.latencyMs),
+            fmt(f.latencyMs.max),
+            fmt(f.latencyMs.count),
+            lat(f.baselineLatencyMs),
+            `${fmt(f.latencyMs.p99 / f.baselineLatencyMs.p99, 1)}×`,
+          ],
+          ...(f.browser
+            ? [
+                [
+                  'headless Chromium, the real app',
+                  lat(f.browser.latencyMs),
+                  fmt(f.browser.latencyMs.max),
+                  fmt(f.browser.latencyMs.count),
+                  lat(f.browser.baselineLatencyMs),
+                  `${fmt(f.browser.latencyMs.p99 / f.browser.baselineLatencyMs.p99, 1)}×`,
+                ],
+              ]
+            : []),
+        ],
+      ),
+      '',
+    );
+    if (f.note) out.push(`> ${f.note}`, '');
+    if (f.cpuProfile) {
+      out.push('Where the dashboard process spends its time (V8 sampling profiler, separate window):', '');
+      out.push(
+        table(
+          ['self time', 'component'],
+          f.cpuProfile.components.slice(0, 10).map((c) => [`${c.selfPct.toFixed(1)} %`, c.component]),
+        ),
+        '',
+      );
+      out.push(
+        table(
+          ['self time', 'function', 'where'],
+          f.cpuProfile.top
+            .slice(0, 12)
+            .map((h) => [`${h.selfPct.toFixed(1)} %`, `\`${h.function}\``, h.location]),
+        ),
+        '',
+      );
+    }
+  }
+  const r = d.render;
+  if (r) {
+    out.push('## Dashboard first complete render (headless Chromium, SwiftShader WebGL)', '');
+    const ms = (xs: readonly number[]) => xs.map((x) => fmt(x)).join(', ');
+    out.push(
+      table(
+        ['network', 'runs ms', 'median', 'max', 'DOM ready / network received / map loaded (median ms)'],
+        [
+          [
+            `${fmt(r.intersections)} intersections, ${fmt(r.links)} links`,
+            ms(r.runsMs),
+            fmt(r.medianMs),
+            fmt(r.maxMs),
+            `${fmt(r.milestonesMs.domReady)} / ${fmt(r.milestonesMs.network)} / ${fmt(r.milestonesMs.appReady)}`,
+          ],
+          [
+            `baseline: ${fmt(r.baseline.intersections)} intersections, ${fmt(r.baseline.links)} links`,
+            ms(r.baseline.runsMs),
+            fmt(r.baseline.medianMs),
+            fmt(r.baseline.maxMs),
+            `${fmt(r.baseline.milestonesMs.domReady)} / ${fmt(r.baseline.milestonesMs.network)} / ${fmt(r.baseline.milestonesMs.appReady)}`,
+          ],
+        ],
+      ),
+      '',
+      `Ratio of medians: ${fmt(r.ratio, 2)}×. Timed from navigation start (signed in, cold cache) until MapLibre is idle with ` +
+        `${fmt(r.drawn.intersections)} intersections and ${fmt(r.drawn.links)} links rendered (last run).`,
+      '',
+    );
+    if (r.note) out.push(`> ${r.note}`, '');
+  }
+  return out;
 }

@@ -102,6 +102,91 @@ export interface HttpFigure {
   readonly statusCodes: Readonly<Record<string, number>>;
 }
 
+/** Per-client delivery of one view class (or all clients) over the measured window. */
+export interface DashboardClientFigure {
+  readonly clients: number;
+  readonly deltasPerSec: number;
+  readonly bytesPerSec: number;
+  readonly resyncs: number;
+}
+
+/** Dashboard socket fan-out at the `moscow` feed rates: server CPU and what each client gets. */
+export interface DashboardFanoutFigure {
+  readonly intersections: number;
+  readonly links: number;
+  readonly clients: number;
+  /** Clients that had their first snapshot when the window opened. */
+  readonly readyClients: number;
+  /** How the live state was fed (which broker, which publisher) and at what rate. */
+  readonly feed: {
+    readonly description: string;
+    readonly offeredMsgsPerSec: number;
+    readonly offeredReadingsPerSec: number;
+    readonly publishedMsgsPerSec: number;
+  };
+  readonly seconds: number;
+  /** Dashboard process CPU over the window, in cores (1 = one core busy all the time). */
+  readonly serverCores: number;
+  readonly serverRssMb: number;
+  readonly serverPeakRssMb: number;
+  /** The same server, feed and network with `clients` clients (one whole-city view). */
+  readonly baseline: {
+    readonly clients: number;
+    readonly serverCores: number;
+    readonly serverRssMb: number;
+    readonly seconds: number;
+  };
+  /** serverCores ÷ baseline.serverCores. */
+  readonly ratio: number;
+  readonly marginalCoresPerClient: number;
+  readonly marginalKbPerClient: number;
+  readonly perClient: Readonly<Record<'all' | 'city' | 'district' | 'street', DashboardClientFigure>>;
+  /** Resynchronising snapshots: seen by the clients / decided by the server (whole run). */
+  readonly resyncs: { readonly clients: number; readonly server: number };
+  readonly disconnects: number;
+  readonly connectErrors: number;
+  /** Publish → arrival of a new signal state at the node socket.io clients, ms. */
+  readonly latencyMs: LatencySummary;
+  /** Bare MQTT subscriber on the same broker, same messages, same window. */
+  readonly baselineLatencyMs: LatencySummary;
+  /** Publish → the real web app's store in headless Chromium (whole-city view), ms. */
+  readonly browser?: {
+    readonly latencyMs: LatencySummary;
+    readonly baselineLatencyMs: LatencySummary;
+    readonly seconds: number;
+    readonly note?: string;
+  };
+  readonly cpuProfile?: {
+    readonly top: readonly CpuHotspot[];
+    readonly components: readonly { readonly component: string; readonly selfPct: number }[];
+  };
+  readonly note?: string;
+}
+
+/** First complete map render in headless Chromium, per repetition, against a small network. */
+export interface DashboardRenderFigure {
+  readonly intersections: number;
+  readonly links: number;
+  readonly runsMs: readonly number[];
+  readonly medianMs: number;
+  readonly maxMs: number;
+  /** Medians of the milestones on the way (ms since navigation): DOM ready, `/api/network` received, map loaded. */
+  readonly milestonesMs: { readonly domReady: number; readonly network: number; readonly appReady: number };
+  /** What the last run had drawn when it was timed (rendered features, unique ids). */
+  readonly drawn: { readonly intersections: number; readonly links: number };
+  readonly baseline: {
+    readonly intersections: number;
+    readonly links: number;
+    readonly runsMs: readonly number[];
+    readonly medianMs: number;
+    readonly maxMs: number;
+    readonly milestonesMs: { readonly domReady: number; readonly network: number; readonly appReady: number };
+  };
+  /** medianMs ÷ baseline.medianMs. */
+  readonly ratio: number;
+  readonly note?: string;
+}
+
 export interface CpuHotspot {
   readonly function: string;
   readonly location: string;
@@ -143,6 +228,10 @@ export interface BenchResults {
   readonly idle?: IdleFigure;
   readonly control?: readonly ControlFigure[];
   readonly http?: readonly HttpFigure[];
+  readonly dashboard?: {
+    readonly fanout?: DashboardFanoutFigure;
+    readonly render?: DashboardRenderFigure;
+  };
   readonly cpuProfile?: {
     readonly scenario: string;
     readonly top: readonly CpuHotspot[];

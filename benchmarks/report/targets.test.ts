@@ -50,7 +50,7 @@ describe('evaluateTargets', () => {
   it('leaves targets of scenarios that did not run as not measured', () => {
     const t = evaluateTargets(run({}));
     expect(t.every((x) => x.met === null)).toBe(true);
-    expect(t).toHaveLength(6);
+    expect(t).toHaveLength(9);
   });
 
   it('judges latency targets only at the moscow profile', () => {

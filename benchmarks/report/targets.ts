@@ -63,5 +63,49 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
       : 'not measured',
     met: over?.length ? over.every((x) => x.platformAlive && x.lost === 0) : null,
   });
+  out.push(...dashboardTargets(r));
+  return out;
+}
+
+/** "2.1× the limit" / "0.4× the limit": how far a figure is from its target, either way. */
+function ofLimit(value: number, limit: number): string {
+  return Number.isFinite(value) ? `${(value / limit).toFixed(2)}× the limit` : 'not measured';
+}
+
+/** Issue 5's three dashboard targets (scenarios at Moscow scale only; smaller runs report `met: null`). */
+export function dashboardTargets(r: Pick<BenchResults, 'dashboard'>): Target[] {
+  const out: Target[] = [];
+  const f = r.dashboard?.fanout;
+  const atScale = f !== undefined && f.intersections >= 4000 && f.readyClients >= 500;
+  out.push({
+    name: 'Dashboard: 500 socket clients at moscow rates, server CPU',
+    target: '< 1 core',
+    measured: f
+      ? `${fmt(f.serverCores, 2)} cores with ${fmt(f.readyClients)} clients on ${fmt(f.intersections)} intersections ` +
+        `(1 client: ${fmt(f.baseline.serverCores, 2)}; ${fmt(f.ratio, 1)}×); ${ofLimit(f.serverCores, 1)}`
+      : 'not measured',
+    met: f && atScale ? f.serverCores < 1 : null,
+  });
+  const browserP99 = f?.browser?.latencyMs.p99;
+  const worst = f ? Math.max(f.latencyMs.p99, browserP99 ?? Number.NEGATIVE_INFINITY) : Number.NaN;
+  out.push({
+    name: 'Dashboard: publish → browser p99, coalescing included',
+    target: '< 400 ms',
+    measured: f
+      ? `Chromium ${fmt(browserP99, 0)} ms, socket.io-client ${fmt(f.latencyMs.p99, 0)} ms ` +
+        `(bare MQTT subscriber ${fmt(f.baselineLatencyMs.p99, 0)} ms); ${ofLimit(worst, 400)}`
+      : 'not measured',
+    met: f && atScale && browserP99 !== undefined ? worst < 400 : null,
+  });
+  const d = r.dashboard?.render;
+  out.push({
+    name: 'Dashboard: first complete map render (every run)',
+    target: '< 3,000 ms',
+    measured: d
+      ? `median ${fmt(d.medianMs)} ms, max ${fmt(d.maxMs)} ms for ${fmt(d.intersections)} intersections + ${fmt(d.links)} links ` +
+        `(${fmt(d.baseline.intersections)} intersections: ${fmt(d.baseline.medianMs)} ms; ${fmt(d.ratio, 1)}×); ${ofLimit(d.maxMs, 3000)}`
+      : 'not measured',
+    met: d && d.intersections >= 4000 ? d.maxMs < 3000 && d.note === undefined : null,
+  });
   return out;
 }
