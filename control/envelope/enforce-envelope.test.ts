@@ -80,6 +80,27 @@ describe('enforceEnvelope', () => {
     expect(r.plan.phases[1]?.minGreenS).toBe(15.5);
   });
 
+  it('steps an actuated plan toward a much shorter one instead of refusing it', () => {
+    // Seen in `npm start`: the adaptive controller answered a long plan with actuated maxima far
+    // below the running greens; bounded change must win over the proposal's own maxima.
+    const previous = crossPlan([10, 100, 10, 25]);
+    const plan = crossPlan([10, 30, 10, 25]);
+    const proposal = {
+      ...plan,
+      phases: plan.phases.map((p) => ({ ...p, minGreenS: 5, maxGreenS: p.greenS + 5 })),
+      gapS: 3,
+    };
+    const r = enforceEnvelope(junction, proposal, previous);
+    if (!r.ok) throw new Error(r.reasons.join('; '));
+    expect(r.plan.phases[1]?.greenS).toBe(75);
+    expect(r.plan.phases[1]?.maxGreenS).toBeGreaterThanOrEqual(75);
+    expect(checkPlan(junction, r.plan, previous, cfg)).toEqual([]);
+    // and the next plan, from there, gets closer still
+    const next = enforceEnvelope(junction, proposal, r.plan);
+    if (!next.ok) throw new Error(next.reasons.join('; '));
+    expect(next.plan.phases[1]?.greenS).toBe(50);
+  });
+
   it('refuses a pedestrian need no green may meet', () => {
     const wide = crossIntersection({ crossingM: 100 });
     const r = enforceEnvelope(wide, crossPlan([10, 30, 10, 25]), null, { maxGreenS: 60 });

@@ -73,19 +73,38 @@ export function enforceBuiltPlan(
     const maxG = actuated ? Math.max(minG, Math.min(ds(p.maxGreenS ?? cfg.maxGreenS), maxGreen)) : maxGreen;
     if (minG > maxGreen)
       reasons.push(`phase ${p.id}: needs ${minG / 10} s green, above maximum ${cfg.maxGreenS} s`);
-    return { p, yellow, allRed, walk, actuated, minG, maxG, green: clampInt(ds(p.greenS), minG, maxG) };
+    return {
+      p,
+      yellow,
+      allRed,
+      walk,
+      actuated,
+      safeMinG: lo,
+      minG,
+      maxG,
+      green: clampInt(ds(p.greenS), minG, maxG),
+    };
   });
   if (reasons.length > 0) return { ok: false, reasons };
 
-  // Bounded change against the previous plan, where the hard limits leave room for it.
+  // Bounded change against the previous plan, where the hard limits leave room for it. An
+  // actuated phase's own minimum and maximum are the proposal's wishes, not safety limits: when
+  // they are further from the running green than one step, the step wins (the plan moves toward
+  // the proposal over several cycles instead of being refused).
   const soft = work.map((w) => {
     const g = prevGreen.get(w.p.id);
     if (g === undefined) return { lo: w.minG, hi: w.maxG };
-    const lo = Math.max(w.minG, g - dsDown(cfg.maxGreenChangeS));
-    const hi = Math.min(w.maxG, g + dsDown(cfg.maxGreenChangeS));
-    return lo <= hi ? { lo, hi } : { lo: w.minG, hi: w.maxG };
+    const stepLo = g - dsDown(cfg.maxGreenChangeS);
+    const stepHi = g + dsDown(cfg.maxGreenChangeS);
+    const lo = Math.max(w.minG, stepLo);
+    const hi = Math.min(w.maxG, stepHi);
+    if (lo <= hi) return { lo, hi };
+    if (!w.actuated) return { lo: w.minG, hi: w.maxG };
+    const safeLo = Math.max(w.safeMinG, stepLo);
+    const safeHi = Math.min(maxGreen, stepHi);
+    return safeLo <= safeHi ? { lo: safeLo, hi: safeHi } : { lo: w.minG, hi: w.maxG };
   });
-  const greens = work.map((w, i) => clampInt(w.green, soft[i]?.lo ?? w.minG, soft[i]?.hi ?? w.maxG));
+  const greens = work.map((w, i) => clampInt(ds(w.p.greenS), soft[i]?.lo ?? w.minG, soft[i]?.hi ?? w.maxG));
   const clearance = work.reduce((s, w) => s + w.yellow + w.allRed, 0);
   let cycleLo = dsUp(cfg.cycleMinS);
   let cycleHi = dsDown(cfg.cycleMaxS);
@@ -107,7 +126,9 @@ export function enforceBuiltPlan(
     };
   }
   // Actuated plans: even when every phase runs to its maximum the cycle stays within bounds.
-  const maxima = work.map((w, i) => (w.actuated ? w.maxG : (fitted[i] as number)));
+  const maxima = work.map((w, i) =>
+    w.actuated ? Math.max(w.maxG, fitted[i] as number) : (fitted[i] as number),
+  );
   const maxFit = fitSum(
     maxima,
     work.map((_w, i) => ({ lo: fitted[i] as number, hi: maxima[i] as number })),
