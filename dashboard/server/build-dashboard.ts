@@ -15,6 +15,8 @@ import {
 import { AuditLog } from './audit/audit-log.ts';
 import { registerAuth } from './auth/auth-plugin.ts';
 import { SessionStore } from './auth/session-store.ts';
+import { registerBasemapRoutes } from './basemap/basemap-routes.ts';
+import { readBasemapSummary } from './basemap/pmtiles-archive.ts';
 import type { DashboardDeps } from './deps.ts';
 import { OverrideService } from './overrides/override-service.ts';
 import { registerOverrideRoutes } from './routes/override-routes.ts';
@@ -39,6 +41,10 @@ declare module 'fastify' {
 export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstance> {
   if (deps.cookieSecret.length < 32) throw new Error('cookieSecret needs at least 32 characters');
   const tls = deps.tls ?? false;
+  // Checked before anything is opened: a bad basemap file is a configuration error, said at start.
+  const basemap = deps.basemapPmtiles
+    ? { path: deps.basemapPmtiles, summary: await readBasemapSummary(deps.basemapPmtiles) }
+    : null;
   const app = Fastify({ loggerInstance: deps.logger, bodyLimit: 64 * 1024, trustProxy: false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -98,6 +104,7 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
     clock: deps.clock,
   });
   registerOverrideRoutes(app, { overrides, audit, clock: deps.clock });
+  registerBasemapRoutes(app, { basemap });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (deps.staticDir && existsSync(deps.staticDir)) {

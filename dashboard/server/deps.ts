@@ -42,6 +42,11 @@ export interface DashboardDeps {
   readonly cookieSecret: string;
   /** The built web app (dashboard/web/dist); null or absent: API only. */
   readonly staticDir?: string | null;
+  /**
+   * A local PMTiles v3 file (vector or raster) drawn under our layers; null or absent: no basemap.
+   * Served behind the session with HTTP Range; a missing or malformed file fails the build.
+   */
+  readonly basemapPmtiles?: string | null;
   /** Serving over TLS: cookies get `Secure`, the CSP upgrades requests, HSTS is sent. */
   readonly tls?: boolean;
   /** Mounts `/healthz`, `/readyz`, `/metrics` (scripts/ops-routes.ts): they answer without a session. */

@@ -388,3 +388,29 @@ export const AuditList = z.object({ entries: z.array(AuditEntry) });
 export const AlertList = z.object({ alerts: z.array(Alert), health: Health });
 
 export { PlanSource };
+
+// ---------------------------------------------------------------- REST: basemap
+
+/** Tile formats a PMTiles archive can hold (its header's tile type). */
+export const BasemapTileType = z.enum(['mvt', 'png', 'jpeg', 'webp', 'avif']);
+export type BasemapTileType = z.infer<typeof BasemapTileType>;
+
+/**
+ * `GET /api/basemap`: the optional basemap from a local PMTiles file, served (behind the session,
+ * with HTTP Range) at `url`; null when none is configured and the map shows only our layers.
+ */
+export const BasemapInfo = z.object({
+  basemap: z
+    .object({
+      url: z.string(),
+      tileType: BasemapTileType,
+      minZoom: z.number().int().min(0).max(30),
+      maxZoom: z.number().int().min(0).max(30),
+      /** [west, south, east, north] from the archive's header. */
+      bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+      /** Layer ids of a vector archive (its metadata's `vector_layers`); empty for raster. */
+      vectorLayers: z.array(z.string()),
+    })
+    .nullable(),
+});
+export type BasemapInfo = z.infer<typeof BasemapInfo>;
