@@ -260,6 +260,9 @@ export async function startPlatform(
       stops.push(() => sim.stop());
     }
 
+    // Runs first on stop: workers that a process-group signal already stopped stay stopped.
+    stops.push(() => broker.cluster?.stopRestarting());
+
     return {
       config,
       mqttUrl,

@@ -63,6 +63,12 @@ export interface BrokerCluster {
   publish(messages: readonly BatchedMessage[], except?: number): Promise<void>;
   /** Each serving worker's metrics (prom-client JSON), for `AggregatorRegistry.aggregate`. */
   metricsJson(timeoutMs?: number): Promise<MetricsJson[]>;
+  /**
+   * No more restarts: called as the platform begins to stop. A signal to the process group (Ctrl-C,
+   * a service manager's stop) reaches the workers at once; they drain and exit on their own, and
+   * must not be restarted while the platform stops its other parts first.
+   */
+  stopRestarting(): void;
   /** Graceful: every worker stops accepting, closes its clients, flushes its ingest and exits. */
   stop(): Promise<void>;
 }
@@ -99,6 +105,7 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
   const metricsWaiting = new Map<number, { got: MetricsJson[]; left: number; done: () => void }>();
   let nextMetricsId = 1;
   let stopping = false;
+  let restarting = true;
   const slots: Slot[] = Array.from({ length: o.processes }, (_, index) => ({
     index,
     worker: null,
@@ -207,7 +214,10 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
     slot.worker = null;
     slot.up = false;
     if (wasUp) notifyUp();
-    if (stopping) return;
+    if (stopping || !restarting) {
+      log.info({ worker: slot.index, code, signal }, 'broker worker exited');
+      return;
+    }
     slot.settleFirst?.(
       new Error(`broker worker ${slot.index} exited (${signal ?? code}) before it was ready`),
     );
@@ -220,7 +230,7 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
     );
     slot.restartTimer = setTimeout(() => {
       slot.restartTimer = null;
-      if (stopping) return;
+      if (stopping || !restarting) return;
       slot.restarts++;
       fork(slot);
     }, delayMs);
@@ -241,6 +251,7 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
   async function stop(): Promise<void> {
     if (stopping) return;
     stopping = true;
+    restarting = false;
     await Promise.all(
       slots.map(async (slot) => {
         if (slot.restartTimer !== null) clearTimeout(slot.restartTimer);
@@ -309,6 +320,10 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
       upListeners.push(listener);
     },
     publish,
+    stopRestarting() {
+      restarting = false;
+      for (const s of slots) if (s.restartTimer !== null) clearTimeout(s.restartTimer);
+    },
     async metricsJson(timeoutMs = 2_000) {
       const serving = slots.filter((s) => s.up && s.worker?.isConnected());
       if (serving.length === 0) return [];

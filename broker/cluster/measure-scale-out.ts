@@ -1,0 +1,217 @@
+// Measures the scaled-out broker at Moscow's connection count: the `moscow` profile's 30,000
+// device connections (4,000 signals, 16,000 cameras, 10,000 gateways) against the platform with
+// BROKER_PROCESSES workers, idle memory per connection per worker, then the profile's message rate
+// (~7,200 msgs/s, QoS 1) end to end into a real influxd, with exact loss counting. Baseline in the
+// same run: the same rate on 15,000 connections against one broker process.
+//
+//   flock /tmp/heavy.lock npx tsx broker/cluster/measure-scale-out.ts [processes=2] [seconds=60]
+//
+// One meter per gateway instead of 100: the gateways keep their connection and message rate
+// (one batch per 15 min each), and provisioning skips 990,000 registry rows nobody connects as.
+// Prints one JSON object.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fleetOf } from '../../benchmarks/load/fleet.ts';
+import { groupMessagesPerSec, type Profile } from '../../benchmarks/load/profiles.ts';
+import { FleetRun } from '../../benchmarks/load/run-fleet.ts';
+import { countPoints, createDatabase } from '../../benchmarks/measure/influx.ts';
+import { runWindow } from '../../benchmarks/measure/run-window.ts';
+import { startPlatformSession } from '../../benchmarks/target/platform-session.ts';
+import { procCpuMs, procRss } from '../../benchmarks/target/spawn-target.ts';
+import { startInfluxd } from '../../scripts/lib/influxd.ts';
+
+const processes = Number(process.argv[2] ?? 2);
+const seconds = Number(process.argv[3] ?? 60);
+const MIN = 60_000;
+/** The `moscow` profile's connections and message rate. */
+const moscow: Profile = {
+  name: 'moscow-connections',
+  description: 'moscow: 4,000 signals, 16,000 cameras, 10,000 gateways (1 meter each)',
+  groups: [
+    { type: 'signal', count: 4000, periodMs: 1000, qos: 1 },
+    { type: 'camera', count: 16_000, periodMs: 5000, qos: 1 },
+    {
+      type: 'gateway',
+      count: 10_000,
+      metersPerGateway: 1,
+      meterPeriodMs: 15 * MIN,
+      batchPeriodMs: 15 * MIN,
+      qos: 1,
+    },
+  ],
+  rampPerSec: 1000,
+  durationS: seconds,
+};
+/**
+ * The baseline, in the same run: the same message rate on 15,000 connections against ONE broker
+ * process (what one process can hold), as the bench's `moscow-rates@15k`.
+ */
+const rates15k: Profile = {
+  name: 'moscow-rates@15k',
+  description: "moscow's message rate on 15,000 connections",
+  groups: [
+    { type: 'signal', count: 4000, periodMs: 1000, qos: 1 },
+    { type: 'camera', count: 8000, periodMs: 2500, qos: 1 },
+    {
+      type: 'gateway',
+      count: 3000,
+      metersPerGateway: 1,
+      meterPeriodMs: 270_000,
+      batchPeriodMs: 270_000,
+      qos: 1,
+    },
+  ],
+  rampPerSec: 1000,
+  durationS: seconds,
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+const socketsOf = (pid: number) =>
+  readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:');
+    } catch {
+      return false;
+    }
+  }).length;
+
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const cpu =
+    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const total = cpu.reduce((a, b) => a + b, 0);
+  const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+function brokerWorkersOf(primary: number): number[] {
+  return execFileSync('pgrep', ['-P', String(primary)], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map(Number)
+    .filter((pid) =>
+      execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).includes('broker-worker'),
+    );
+}
+
+async function measure(influxUrl: string, db: string, brokerProcesses: number, profile: Profile) {
+  await createDatabase(influxUrl, db);
+  const fleet = fleetOf(profile);
+  process.env.BROKER_PROCESSES = String(brokerProcesses);
+  const session = await startPlatformSession({ influxUrl, db, specs: fleet.specs });
+  try {
+    const primary = session.target.pid;
+    const pids = [primary, ...(brokerProcesses > 1 ? brokerWorkersOf(primary) : [])];
+    await sleep(2000);
+    const rssBefore = await Promise.all(pids.map(procRss));
+    const connections = profile.groups.reduce((n, g) => n + g.count, 0);
+
+    const t0 = performance.now();
+    const run = await FleetRun.connect({
+      url: session.url,
+      fleet,
+      secretOf: session.secretOf,
+      mode: 'schedule',
+      rampPerSec: profile.rampPerSec,
+      keepaliveS: 300,
+    });
+    const connectS = (performance.now() - t0) / 1000;
+    await sleep(5000);
+    const idle = await run.snapshot();
+    const rssIdle = await Promise.all(pids.map(procRss));
+    const sockets = pids.map((pid) => socketsOf(pid));
+
+    const cpuBefore = await Promise.all(pids.map(procCpuMs));
+    const loadBefore = await Promise.all(run.pids.map(procCpuMs));
+    const machineBefore = machineTicks();
+    const tw = performance.now();
+    const w = await runWindow(run, { warmupS: 10, seconds });
+    const windowMs = performance.now() - tw;
+    const machineAfter = machineTicks();
+    const cpuAfter = await Promise.all(pids.map(procCpuMs));
+    const loadAfter = await Promise.all(run.pids.map(procCpuMs));
+    const rssLoaded = await Promise.all(pids.map(procRss));
+    await run.close();
+    const drained = await session.waitDrained(180_000);
+    const stored = await countPoints(influxUrl, db);
+    const offered = profile.groups.reduce((n, g) => n + groupMessagesPerSec(g), 0);
+    const pct = (before: number, after: number) => Math.round(((after - before) / windowMs) * 100);
+    return {
+      profile: profile.name,
+      brokerProcesses,
+      connections,
+      connected: idle.connected,
+      connectFailed: idle.connectFailed,
+      ...(idle.firstError ? { firstError: idle.firstError } : {}),
+      connectPerSec: Math.round(idle.connected / connectS),
+      perProcess: pids.map((pid, i) => {
+        const before = rssBefore[i] ?? 0;
+        const after = rssIdle[i] ?? 0;
+        const n = sockets[i] ?? 0;
+        return {
+          role: i === 0 ? (brokerProcesses > 1 ? 'primary' : 'platform') : `worker ${i - 1}`,
+          pid,
+          /** Sockets held with the devices connected and idle (≈ device connections + a few). */
+          sockets: n,
+          rssMbBefore: mb(before),
+          rssMbIdle: mb(after),
+          kbPerSocket: n > 100 ? Math.round(((after - before) / 1024 / n) * 10) / 10 : null,
+          rssMbLoaded: mb(rssLoaded[i] ?? 0),
+          cpuPctOfCoreUnderLoad: pct(cpuBefore[i] ?? 0, cpuAfter[i] ?? 0),
+        };
+      }),
+      loadGeneratorCpuPctOfCore: run.pids.map((_, i) => pct(loadBefore[i] ?? 0, loadAfter[i] ?? 0)),
+      machineBusyPct: Math.round(
+        ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * 100,
+      ),
+      rate: {
+        offeredMsgsPerSec: Math.round(offered),
+        ackedMsgsPerSec: Math.round(w.ackedPerSec),
+        ackLatencyMs: {
+          p50: Math.round(w.latency.p50),
+          p95: Math.round(w.latency.p95),
+          p99: Math.round(w.latency.p99),
+        },
+        skipped: w.totals.skipped,
+        closedUnexpectedly: w.totals.closedUnexpectedly,
+        errors: w.totals.errors,
+      },
+      readingsAcked: w.totals.readingsAcked,
+      stored: stored.readings,
+      lost: Math.max(0, w.totals.readingsAcked - stored.readings),
+      drained,
+      loadAverage: readFileSync('/proc/loadavg', 'utf8').trim(),
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'scale-out-'));
+const influxd = await startInfluxd({ dataDir: join(dir, 'influxdb') });
+try {
+  const baseline = await measure(influxd.url, 'baseline', 1, rates15k);
+  const scaled = await measure(influxd.url, 'scaled', processes, moscow);
+  console.log(
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        seconds,
+        baseline,
+        scaled,
+        ratio: {
+          ackedMsgsPerSec:
+            Math.round((scaled.rate.ackedMsgsPerSec / baseline.rate.ackedMsgsPerSec) * 100) / 100,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await influxd.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
