@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Alert, type Me, NetworkGeoJson } from '../../shared/contract.ts';
+import { type Alert, BasemapInfo, type Me, NetworkGeoJson } from '../../shared/contract.ts';
 import { AlertsList } from './alerts-list.ts';
 import { api } from './api.ts';
 import { openAuditDialog } from './audit-dialog.ts';
@@ -193,6 +193,11 @@ export async function renderApp(root: HTMLElement, me: Me, onLogout: () => void)
   });
   await map.whenLoaded();
   live.setViewport(map.currentViewport());
+  // The basemap is decoration: the live map works without it, so a failure is only logged.
+  api
+    .get('/api/basemap', BasemapInfo)
+    .then((info) => (info.basemap ? map.addBasemap(info.basemap) : undefined))
+    .catch((err: unknown) => console.warn('basemap unavailable', err));
   renderHealth();
   setInterval(renderHealth, 1000);
   alerts.render([]);

@@ -1,5 +1,6 @@
 import type { FeatureCollection } from 'geojson';
 import {
+  addProtocol,
   type GeoJSONSource,
   type MapGeoJSONFeature,
   Map as MapLibreMap,
@@ -11,11 +12,13 @@ import {
   setWorkerUrl,
 } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { Protocol } from 'pmtiles';
 import type { LonLat } from '../../../protocol/network.ts';
-import type { Viewport } from '../../shared/contract.ts';
+import type { BasemapInfo, Viewport } from '../../shared/contract.ts';
+import { BASEMAP_SOURCE, basemapStyle } from './basemap-style.ts';
 import { buildingState } from './building-state.ts';
 import type { LiveChange, LiveStore } from './live-store.ts';
-import { type LayerId, mapStyle, type SourceId, sourceIds } from './map-style.ts';
+import { type LayerId, layerIds, mapStyle, type SourceId, sourceIds } from './map-style.ts';
 import type { NetworkIndex } from './network-index.ts';
 import { viewportOf } from './viewport.ts';
 
@@ -98,6 +101,19 @@ export class MapView {
       const st = buildingState(store.metersOf(b));
       this.state('buildings', b, { anomaly: st.anomaly, powerW: st.powerW });
     }
+  }
+
+  /**
+   * Draws the optional local basemap under all our layers. The pmtiles protocol is registered only
+   * when a basemap exists: without one the map makes no request it did not make before.
+   */
+  async addBasemap(basemap: NonNullable<BasemapInfo['basemap']>): Promise<void> {
+    await this.loaded;
+    if (this.map.getSource(BASEMAP_SOURCE)) return;
+    addProtocol('pmtiles', new Protocol().tile as Parameters<typeof addProtocol>[1]);
+    const { source, layers } = basemapStyle(basemap, window.location.origin);
+    this.map.addSource(BASEMAP_SOURCE, source);
+    for (const layer of layers) this.map.addLayer(layer, layerIds[0]);
   }
 
   setLayerVisible(layer: LayerId, visible: boolean): void {
