@@ -27,6 +27,8 @@ const Env = z.object({
   INFLUX_USERNAME: z.string().min(1).optional(),
   INFLUX_PASSWORD: z.string().min(1).optional(),
   UTC_OFFSET_MIN: z.coerce.number().int().min(-720).max(840).default(180),
+  /** A local PMTiles file drawn under the live layers (optional). */
+  BASEMAP_PMTILES: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 
@@ -83,6 +85,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<() => 
     ),
     staticDir: fileURLToPath(new URL('./web/dist', import.meta.url)),
     utcOffsetMin: cfg.UTC_OFFSET_MIN,
+    basemapPmtiles: cfg.BASEMAP_PMTILES ? resolve(cfg.BASEMAP_PMTILES) : null,
   });
   await app.listen({ port: cfg.HTTP_PORT, host: cfg.BIND_HOST });
   return async () => {
