@@ -15,6 +15,7 @@ import {
 import { AuditLog } from './audit/audit-log.ts';
 import { registerAuth } from './auth/auth-plugin.ts';
 import { SessionStore } from './auth/session-store.ts';
+import { SocketSessions } from './auth/socket-sessions.ts';
 import { registerBasemapRoutes } from './basemap/basemap-routes.ts';
 import { readBasemapSummary } from './basemap/pmtiles-archive.ts';
 import type { DashboardDeps } from './deps.ts';
@@ -120,6 +121,7 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
     tickMs: deps.streamTickMs ?? 50,
   });
   app.decorate('liveSocket', liveSocket);
+  const socketSessions = new SocketSessions(app, sessions);
 
   const stopTick = deps.clock.every(1000, () => {
     const now = deps.clock.now();
@@ -130,6 +132,7 @@ export async function buildDashboard(deps: DashboardDeps): Promise<FastifyInstan
       overrides.expire(now);
       sessions.sweep(now);
       if (deps.registry.listOperators) sessions.endStale(deps.registry.listOperators());
+      socketSessions.check(liveSocket.io.of('/').sockets.values(), now);
     } catch (err) {
       deps.logger.error({ err }, 'dashboard tick failed');
     }

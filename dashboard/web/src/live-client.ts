@@ -42,7 +42,13 @@ export class LiveClient {
       this.events.onConnection('connected');
       if (this.viewport) this.socket.emit('viewport', this.viewport);
     });
-    this.socket.on('disconnect', () => this.events.onConnection('disconnected'));
+    this.socket.on('disconnect', (reason) => {
+      this.events.onConnection('disconnected');
+      // socket.io does not retry after the server hung up. The server hangs up when the session
+      // ended (the retry's handshake then says `unauthorized`) or when it shuts down (sessions
+      // survive a restart, so the retry reconnects once it is back).
+      if (reason === 'io server disconnect') this.socket.connect();
+    });
     this.socket.on('connect_error', (err) => {
       // The handshake checks the session cookie; an expired session cannot be fixed by retrying.
       if (err.message === 'unauthorized') this.events.onConnection('unauthorized');
