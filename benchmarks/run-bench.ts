@@ -145,7 +145,10 @@ const plans: Record<'quick' | 'full', Plan> = {
         intersections: 4000,
         clients: 500,
         children: 4,
-        rampPerSec: 100,
+        rampPerSec: 50,
+        // 50 full socket.io-clients time latency; 450 frame-only clients spare the 2 cores the
+        // JSON decoding (with 500 decoding clients the server starved and stalled near 200).
+        decodeEvery: 10,
         warmupS: 10,
         baselineS: 20,
         settleS: 10,

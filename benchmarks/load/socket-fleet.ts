@@ -15,6 +15,8 @@ export interface SocketFleetOptions {
   readonly children: number;
   /** New connections per second over the whole fleet. */
   readonly rampPerSec: number;
+  /** Every n-th client decodes with socket.io-client (default 1: all of them). */
+  readonly decodeEvery?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export class SocketFleet {
         cookies: o.cookies,
         views,
         rampPerSec: o.rampPerSec / n,
+        ...(o.decodeEvery ? { decodeEvery: o.decodeEvery } : {}),
       };
       child.send({ cmd: 'start', plan } satisfies ToSocketWorker);
       return child;

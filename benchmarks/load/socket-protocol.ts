@@ -12,6 +12,8 @@ export interface SocketWorkerPlan {
   readonly views: readonly ClientView[];
   /** This child's share of the connection ramp. */
   readonly rampPerSec: number;
+  /** Every n-th client decodes with socket.io-client and times latency; the rest frame only (1: all decode). */
+  readonly decodeEvery?: number;
 }
 
 export type ToSocketWorker =

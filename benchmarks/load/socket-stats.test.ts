@@ -49,12 +49,13 @@ describe('mergeSocketStats', () => {
 });
 
 describe('clientRates', () => {
-  it('turns two reports into per-client rates over the window', () => {
+  it('turns two reports into per-client rates over the clients that got in', () => {
     const r = clientRates(
-      counters({ clients: 4, deltas: 100, bytes: 10_000, resyncs: 1 }),
-      counters({ clients: 4, deltas: 180, bytes: 50_000, resyncs: 3 }),
+      counters({ clients: 5, ready: 4, deltas: 100, bytes: 10_000, resyncs: 1 }),
+      counters({ clients: 5, ready: 4, deltas: 180, bytes: 50_000, resyncs: 3 }),
       5000,
     );
+    expect(r.clients).toBe(4);
     expect(r.deltasPerSecPerClient).toBe(4);
     expect(r.bytesPerSecPerClient).toBe(2000);
     expect(r.resyncs).toBe(2);

@@ -8,6 +8,8 @@ import { type ViewClass, viewClasses } from './socket-viewports.ts';
 
 export interface SocketCounters {
   readonly clients: number;
+  /** Clients that decode every event with socket.io-client (and time latency). */
+  readonly decoding: number;
   /** Clients that received their first snapshot. */
   readonly ready: number;
   readonly connectErrors: number;
@@ -24,6 +26,7 @@ export interface SocketCounters {
 
 export const zeroCounters: SocketCounters = {
   clients: 0,
+  decoding: 0,
   ready: 0,
   connectErrors: 0,
   disconnects: 0,
@@ -81,12 +84,15 @@ export interface ClientRates {
   readonly resyncs: number;
 }
 
-/** Per-client rates of one class (or all) between two reports `elapsedMs` apart. */
+/**
+ * Per-client rates of one class (or all) between two reports `elapsedMs` apart, over the clients
+ * that are in (had their first snapshot): one that never got in receives nothing and is not a client.
+ */
 export function clientRates(before: SocketCounters, after: SocketCounters, elapsedMs: number): ClientRates {
   const per = (d: number) =>
-    after.clients > 0 && elapsedMs > 0 ? (d * 1000) / elapsedMs / after.clients : Number.NaN;
+    after.ready > 0 && elapsedMs > 0 ? (d * 1000) / elapsedMs / after.ready : Number.NaN;
   return {
-    clients: after.clients,
+    clients: after.ready,
     deltasPerSecPerClient: per(after.deltas - before.deltas),
     bytesPerSecPerClient: per(after.bytes - before.bytes),
     resyncs: after.resyncs - before.resyncs,

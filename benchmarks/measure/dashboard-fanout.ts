@@ -43,6 +43,8 @@ export interface FanoutPlan {
   /** Publish → browser latency window in headless Chromium (0: none). */
   readonly browserS: number;
   readonly feedConnections?: number;
+  /** Every n-th client is a full socket.io-client that decodes and times latency; the rest frame only. */
+  readonly decodeEvery?: number;
 }
 
 /** CPU (cores) and RSS of a process over a window; RSS sampled every second. */
@@ -129,6 +131,36 @@ function startFeed(url: string, intersections: number, connections: number) {
   };
 }
 
+/** The real web app in headless Chromium as one more client: publish → its store, ms. */
+async function browserLatency(
+  url: string,
+  cookie: string,
+  seconds: number,
+  bare: { reset(): void; summary(): ReturnType<LatencyHistogram['summary']> },
+): Promise<NonNullable<DashboardFanoutFigure['browser']>> {
+  const chromium = await launchChromium();
+  try {
+    const context = await signedInContext(chromium, url, cookie);
+    const page = await context.newPage();
+    await page.goto(url, { timeout: 120_000 });
+    await waitForApp(page);
+    await sleep(3000);
+    await startBrowserLatency(page);
+    bare.reset();
+    await sleep(seconds * 1000);
+    const samples = await readBrowserLatency(page);
+    await context.close();
+    return {
+      latencyMs: summarize(samples),
+      baselineLatencyMs: bare.summary(),
+      seconds,
+      note: 'the real web app (whole-city view as it opens), new signal states timed as its store applies them',
+    };
+  } finally {
+    await chromium.close();
+  }
+}
+
 function perClass(before: SocketTotals, after: SocketTotals, elapsedMs: number) {
   const fig = (b: SocketTotals['all'], a: SocketTotals['all']): DashboardClientFigure => {
     const r = clientRates(b, a, elapsedMs);
@@ -206,11 +238,24 @@ export async function dashboardFanout(
       views,
       children: plan.children,
       rampPerSec: plan.rampPerSec,
+      ...(plan.decodeEvery ? { decodeEvery: plan.decodeEvery } : {}),
     });
-    const readyTotals = await fleet.waitReady(plan.clients, 60_000 + (plan.clients * 1000) / plan.rampPerSec);
+    const deadline = Date.now() + 60_000 + (plan.clients * 1000) / plan.rampPerSec;
+    let readyTotals = await fleet.report();
+    while (readyTotals.all.ready < plan.clients && Date.now() < deadline) {
+      await sleep(5000);
+      readyTotals = fleet.totals();
+      const st = await s.stats();
+      log(
+        `dashboard fan-out: ${readyTotals.all.ready}/${plan.clients} clients have a snapshot; server sockets ${st.sockets}, ` +
+          `connect errors ${readyTotals.all.connectErrors}, disconnects ${readyTotals.all.disconnects}, event loop p99 ${st.eventLoopDelayMs.p99.toFixed(0)} ms` +
+          (readyTotals.firstError ? `, first error: ${readyTotals.firstError}` : ''),
+      );
+    }
     await sleep(plan.settleS * 1000);
     fleet.resetLatency();
     bare.reset();
+    await s.stats(); // resets the event-loop delay histogram
     const before = await fleet.report();
     const sent0 = feed.sent();
     const t0 = performance.now();
@@ -219,6 +264,7 @@ export async function dashboardFanout(
     const elapsedMs = performance.now() - t0;
     const published = ((feed.sent() - sent0) * 1000) / elapsedMs;
     const baselineLatencyMs = bare.summary();
+    const { eventLoopDelayMs } = await s.stats();
     log(`dashboard fan-out: ${loaded.cores.toFixed(3)} cores with ${after.all.ready} clients`);
 
     let cpuProfile: DashboardFanoutFigure['cpuProfile'];
@@ -230,39 +276,26 @@ export async function dashboardFanout(
     }
 
     let browser: DashboardFanoutFigure['browser'];
+    let browserError: string | undefined;
     if (plan.browserS > 0) {
       log('dashboard fan-out: Chromium under the same load');
-      const chromium = await launchChromium();
-      try {
-        const context = await signedInContext(chromium, s.url, cookies[0] as string);
-        const page = await context.newPage();
-        await page.goto(s.url);
-        await waitForApp(page);
-        await sleep(3000);
-        await startBrowserLatency(page);
-        bare.reset();
-        await sleep(plan.browserS * 1000);
-        const samples = await readBrowserLatency(page);
-        browser = {
-          latencyMs: summarize(samples),
-          baselineLatencyMs: bare.summary(),
-          seconds: plan.browserS,
-          note: 'the real web app (whole-city view as it opens), new signal states timed as its store applies them',
-        };
-        await context.close();
-      } finally {
-        await chromium.close();
-      }
+      browser = await browserLatency(s.url, cookies[0] as string, plan.browserS, bare).catch(
+        (err: unknown) => {
+          browserError = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+          return undefined;
+        },
+      );
     }
 
     const server = await s.stats();
     const latency = LatencyHistogram.from(after.latency).summary();
-    const marginalCores = (loaded.cores - base.cores) / Math.max(1, after.all.clients - 1);
+    const marginalCores = (loaded.cores - base.cores) / Math.max(1, after.all.ready - 1);
     return {
       intersections: network.intersections.length,
       links: network.links.length,
       clients: plan.clients,
       readyClients: readyTotals.all.ready,
+      decodingClients: after.all.decoding,
       feed: {
         description:
           "real MQTT publishes (QoS 1) from a child process through a bare aedes broker in its own process, at the moscow profile's rates on the network's own ids (4 connections: the platform broker with 20,000 device connections, ingest and InfluxDB do not fit the 2 cores next to 500 clients)",
@@ -274,10 +307,11 @@ export async function dashboardFanout(
       serverCores: loaded.cores,
       serverRssMb: loaded.rssMb,
       serverPeakRssMb: loaded.peakRssMb,
+      eventLoopDelayMs,
       baseline: { clients: 1, serverCores: base.cores, serverRssMb: base.rssMb, seconds: base.seconds },
       ratio: loaded.cores / base.cores,
       marginalCoresPerClient: marginalCores,
-      marginalKbPerClient: ((loaded.rssMb - base.rssMb) * 1024) / Math.max(1, after.all.clients - 1),
+      marginalKbPerClient: ((loaded.rssMb - base.rssMb) * 1024) / Math.max(1, after.all.ready - 1),
       perClient: perClass(before, after, elapsedMs),
       resyncs: { clients: after.all.resyncs, server: server.resyncs },
       disconnects: after.all.disconnects,
@@ -286,7 +320,16 @@ export async function dashboardFanout(
       baselineLatencyMs,
       ...(browser ? { browser } : {}),
       ...(cpuProfile ? { cpuProfile } : {}),
-      ...(after.firstError ? { note: `first client error: ${after.firstError}` } : {}),
+      ...(after.firstError || browserError
+        ? {
+            note: [
+              after.firstError && `first client error: ${after.firstError}`,
+              browserError && `Chromium latency not measured: ${browserError}`,
+            ]
+              .filter(Boolean)
+              .join('; '),
+          }
+        : {}),
     };
   } finally {
     await one?.close();

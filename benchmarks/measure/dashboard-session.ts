@@ -21,6 +21,8 @@ export interface DashboardServerStats {
   readonly resyncs: number;
   readonly feedConnected: boolean;
   readonly skipped: Record<string, number>;
+  /** Since the previous `stats()` call. */
+  readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number; readonly max: number };
 }
 
 export interface Operator {

@@ -279,6 +279,13 @@ export function renderDashboard(d: NonNullable<BenchResults['dashboard']>): stri
         `(${fmt(f.feed.offeredReadingsPerSec)} readings/s), published ${fmt(f.feed.publishedMsgsPerSec)} msgs/s in the window.`,
       '',
     );
+    if (f.decodingClients !== undefined && f.decodingClients < f.clients)
+      out.push(
+        `> ${fmt(f.decodingClients)} of the ${fmt(f.clients)} clients were full socket.io-clients (decoding every event, timing latency); ` +
+          'the others spoke the same engine.io/socket.io protocol over a plain WebSocket, acking every event without decoding its JSON ' +
+          '(the server does the same work for both; the decoding is client CPU that starves the server on a 2-core machine).',
+        '',
+      );
     out.push(
       table(
         ['figure', `${fmt(f.readyClients)} clients`, `baseline: ${fmt(f.baseline.clients)} client`, 'ratio'],

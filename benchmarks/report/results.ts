@@ -117,6 +117,11 @@ export interface DashboardFanoutFigure {
   readonly clients: number;
   /** Clients that had their first snapshot when the window opened. */
   readonly readyClients: number;
+  /**
+   * Clients that were full socket.io-clients (decoding every event, timing latency); the others
+   * spoke the same protocol over a plain WebSocket without decoding the JSON bodies.
+   */
+  readonly decodingClients?: number;
   /** How the live state was fed (which broker, which publisher) and at what rate. */
   readonly feed: {
     readonly description: string;
@@ -129,6 +134,8 @@ export interface DashboardFanoutFigure {
   readonly serverCores: number;
   readonly serverRssMb: number;
   readonly serverPeakRssMb: number;
+  /** The dashboard's event-loop delay over the window, ms (a busy loop delays every socket write). */
+  readonly eventLoopDelayMs?: { readonly p50: number; readonly p99: number; readonly max: number };
   /** The same server, feed and network with `clients` clients (one whole-city view). */
   readonly baseline: {
     readonly clients: number;

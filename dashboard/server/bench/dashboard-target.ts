@@ -1,5 +1,6 @@
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { Registry } from '../../../broker/registry.ts';
 import { enforceEnvelope } from '../../../control/index.ts';
@@ -66,15 +67,34 @@ process.send?.({
   },
 });
 
-/** What the server itself knows: live-state sequence, connected sockets, resyncs it decided. */
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
+/**
+ * What the server itself knows: live-state sequence, connected sockets, resyncs it decided, and
+ * its event-loop delay since the previous call (ms; a busy loop delays every socket write).
+ */
 function stats() {
+  const eventLoopDelayMs = {
+    p50: loopDelay.percentile(50) / 1e6,
+    p99: loopDelay.percentile(99) / 1e6,
+    max: loopDelay.max / 1e6,
+  };
+  loopDelay.reset();
   let resyncs = 0;
   let sockets = 0;
   for (const s of app.liveSocket.io.of('/').sockets.values()) {
     sockets += 1;
     resyncs += s.data.stream?.resyncs ?? 0;
   }
-  return { seq: live.seq, sockets, resyncs, feedConnected: live.feedConnected, skipped: mqtt?.skipped ?? {} };
+  return {
+    seq: live.seq,
+    sockets,
+    resyncs,
+    feedConnected: live.feedConnected,
+    skipped: mqtt?.skipped ?? {},
+    eventLoopDelayMs,
+  };
 }
 
 let inspector: Session | null = null;
