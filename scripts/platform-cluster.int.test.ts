@@ -96,6 +96,11 @@ describe('platform with BROKER_PROCESSES=2', () => {
   });
 
   const workers = () => platform.brokerCluster?.workers() ?? [];
+  // Fresh reports, not the last heartbeat: a depth of 0 from before the last commits would lie.
+  const drained = async () => {
+    await platform.brokerCluster?.refreshStatus();
+    return platform.ingestStatus().spoolDepth === 0;
+  };
 
   it('spreads devices over both workers and stores every acknowledged message from both exactly once', async () => {
     expect(workers()).toHaveLength(2);
@@ -118,7 +123,7 @@ describe('platform with BROKER_PROCESSES=2', () => {
     await until('every worker to report what it took', () =>
       workers().every((w) => (w.status?.accepted ?? 0) > 100),
     );
-    await until('every spool to drain', () => platform.ingestStatus().spoolDepth === 0);
+    await until('every spool to drain', drained);
     await expectAllAckedStored(fleet, 'SPREAD');
 
     // /metrics aggregates the workers: their ingest counters add up to what the devices sent.
@@ -186,7 +191,7 @@ describe('platform with BROKER_PROCESSES=2', () => {
     await Promise.all([...signals, remote].map((c) => c.endAsync()));
     await bus.close();
     // Each plan was stored once (the primary's spool or the remote service's worker's).
-    await until('every spool to drain', () => platform.ingestStatus().spoolDepth === 0);
+    await until('every spool to drain', drained);
     const stored = await q(`SELECT count(cycleS) FROM signal_plan WHERE device =~ /^PI-/`);
     expect(stored).toEqual([expect.objectContaining({ count: 12 })]);
   });
@@ -210,7 +215,7 @@ describe('platform with BROKER_PROCESSES=2', () => {
     expect(fleet.inFlight).toBe(0);
     expect(fleet.ackedCount).toBeGreaterThan(ackedAtKill);
     await fleet.close();
-    await until('every spool to drain', () => platform.ingestStatus().spoolDepth === 0, 120_000);
+    await until('every spool to drain', drained, 120_000);
     await expectAllAckedStored(fleet, 'WKILL');
   });
 });
@@ -288,5 +293,28 @@ describe('platform process with BROKER_PROCESSES=2: SIGTERM', () => {
     await expectAllAckedStored(fleet, 'CTERM');
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
+  });
+
+  it('stops on Ctrl-C to the whole process group without restarting the workers it reached first', async () => {
+    const env = await envFor(join(dir, 'ctrl-c'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, as a terminal gives `npm start`: Ctrl-C signals every member.
+      detached: true,
+    });
+    let log = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
+    // start.ts installs its signal handlers right after it prints this.
+    await until('the platform to say it is up', () => log.includes('platform is up'));
+    const workerPids = childrenOf(child.pid as number);
+    expect(workerPids.length).toBeGreaterThanOrEqual(2);
+    process.kill(-(child.pid as number), 'SIGINT');
+    expect(await exited(child)).toBe(0);
+    for (const pid of workerPids) expect(alive(pid)).toBe(false);
+    expect(log).not.toContain('restarting it');
   });
 });

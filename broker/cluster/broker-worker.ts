@@ -60,6 +60,9 @@ process.on('message', (m: unknown) => {
     case 'metrics':
       void metrics.getMetricsAsJSON().then((json) => send({ t: 'metrics', id: m.id, metrics: json }));
       return;
+    case 'status':
+      reportStatus();
+      return;
     case 'stop':
       void stop('asked by the primary');
       return;
@@ -74,6 +77,7 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
 
 let publishLocally: (data: Uint8Array) => void = () => {};
+let reportStatus: () => void = () => {};
 
 try {
   const registry = Registry.open(config.registryPath);
@@ -147,7 +151,8 @@ try {
     rejected,
     forwardDropped,
   });
-  const statusTimer = setInterval(() => send({ t: 'status', status: status() }), config.statusIntervalMs);
+  reportStatus = () => send({ t: 'status', status: status() });
+  const statusTimer = setInterval(reportStatus, config.statusIntervalMs);
 
   stopAll = async () => {
     clearInterval(statusTimer);

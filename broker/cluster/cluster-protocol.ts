@@ -48,10 +48,12 @@ export type ToWorker =
   /** Encoded batch to publish on this worker's aedes (plans from the platform's services). */
   | { readonly t: 'publish'; readonly data: Uint8Array }
   | { readonly t: 'metrics'; readonly id: number }
+  /** Report status now (answered with a `status` message). */
+  | { readonly t: 'status' }
   | { readonly t: 'stop' };
 
 const toPrimaryTags = new Set(['ready', 'failed', 'status', 'batch', 'metrics']);
-const toWorkerTags = new Set(['publish', 'metrics', 'stop']);
+const toWorkerTags = new Set(['publish', 'metrics', 'status', 'stop']);
 
 export function isToPrimary(m: unknown): m is ToPrimary {
   return typeof m === 'object' && m !== null && toPrimaryTags.has((m as { t?: unknown }).t as string);

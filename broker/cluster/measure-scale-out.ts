@@ -9,12 +9,13 @@
 // One meter per gateway instead of 100: the gateways keep their connection and message rate
 // (one batch per 15 min each), and provisioning skips 990,000 registry rows nobody connects as.
 // Prints one JSON object.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fleetOf } from '../../benchmarks/load/fleet.ts';
+import { fileURLToPath } from 'node:url';
+import { type Fleet, fleetOf } from '../../benchmarks/load/fleet.ts';
 import { groupMessagesPerSec, type Profile } from '../../benchmarks/load/profiles.ts';
 import { FleetRun } from '../../benchmarks/load/run-fleet.ts';
 import { countPoints, createDatabase } from '../../benchmarks/measure/influx.ts';
@@ -78,6 +79,81 @@ const socketsOf = (pid: number) =>
     }
   }).length;
 
+/** Connections one source address can open to one server port here (ephemeral ports 32768-60999, less a margin). */
+const PER_SOURCE_ADDRESS = 28_000;
+
+/**
+ * Moves gateways beyond PER_SOURCE_ADDRESS out of the generator's fleet: they connect from a
+ * second loopback address instead, idle (a gateway sends one batch per 15 min: over a minute's
+ * window that is about 2 msgs/s of the 7,211 for 2,000 of them).
+ */
+function splitForSourceAddresses(fleet: Fleet): { generated: Fleet; extra: string[] } {
+  const total = fleet.groups.reduce((n, g) => n + g.ids.length, 0);
+  let over = Math.max(0, total - PER_SOURCE_ADDRESS);
+  const extra: string[] = [];
+  const groups = fleet.groups.map((g) => {
+    if (g.kind !== 'gateway' || over === 0) return g;
+    const keep = Math.max(0, g.ids.length - over);
+    extra.push(...g.ids.slice(keep));
+    over -= g.ids.length - keep;
+    return {
+      ...g,
+      ids: g.ids.slice(0, keep),
+      ...(g.gatewayIndexes === undefined ? {} : { gatewayIndexes: g.gatewayIndexes.slice(0, keep) }),
+    };
+  });
+  return { generated: { ...fleet, groups }, extra };
+}
+
+interface IdleReport {
+  readonly connected: number;
+  readonly failed: number;
+  readonly firstError?: string;
+}
+
+/** Idle device connections from 127.0.0.2 in a child process (idle-clients.ts). */
+async function openIdleClients(
+  url: string,
+  devices: readonly { id: string; secret: string }[],
+  rampPerSec: number,
+): Promise<{ report(): Promise<IdleReport>; close(): Promise<void> }> {
+  if (devices.length === 0) {
+    return { report: async () => ({ connected: 0, failed: 0 }), close: async () => {} };
+  }
+  const child = fork(fileURLToPath(new URL('./idle-clients.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (type: string) =>
+    new Promise<IdleReport>((resolve) => {
+      const on = (m: IdleReport & { type: string }) => {
+        if (m.type !== type) return;
+        child.off('message', on);
+        resolve(m);
+      };
+      child.on('message', on);
+    });
+  const { hostname, port } = new URL(url);
+  const opened = next('connected');
+  child.send({
+    cmd: 'open',
+    plan: { host: hostname, port: Number(port), localAddress: '127.0.0.2', devices, rampPerSec },
+  });
+  await opened;
+  return {
+    async report() {
+      const r = next('report');
+      child.send({ cmd: 'report' });
+      return r;
+    },
+    async close() {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send({ cmd: 'exit' });
+      await gone;
+    },
+  };
+}
+
 /** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
 function machineTicks(): { busy: number; total: number } {
   const cpu =
@@ -109,18 +185,33 @@ async function measure(influxUrl: string, db: string, brokerProcesses: number, p
     const rssBefore = await Promise.all(pids.map(procRss));
     const connections = profile.groups.reduce((n, g) => n + g.count, 0);
 
+    const { generated, extra } = splitForSourceAddresses(fleet);
     const t0 = performance.now();
-    const run = await FleetRun.connect({
-      url: session.url,
-      fleet,
-      secretOf: session.secretOf,
-      mode: 'schedule',
-      rampPerSec: profile.rampPerSec,
-      keepaliveS: 300,
-    });
+    const extraShare = extra.length / connections;
+    const [run, second] = await Promise.all([
+      FleetRun.connect({
+        url: session.url,
+        fleet: generated,
+        secretOf: session.secretOf,
+        mode: 'schedule',
+        rampPerSec: profile.rampPerSec * (1 - extraShare),
+        keepaliveS: 300,
+      }),
+      openIdleClients(
+        session.url,
+        extra.map((id) => ({ id, secret: session.secretOf(id) })),
+        profile.rampPerSec * extraShare,
+      ),
+    ]);
     const connectS = (performance.now() - t0) / 1000;
     await sleep(5000);
-    const idle = await run.snapshot();
+    const fromGenerator = await run.snapshot();
+    const fromSecond = await second.report();
+    const idle = {
+      connected: fromGenerator.connected + fromSecond.connected,
+      connectFailed: fromGenerator.connectFailed + fromSecond.failed,
+      firstError: fromGenerator.firstError ?? fromSecond.firstError,
+    };
     const rssIdle = await Promise.all(pids.map(procRss));
     const sockets = pids.map((pid) => socketsOf(pid));
 
@@ -135,6 +226,7 @@ async function measure(influxUrl: string, db: string, brokerProcesses: number, p
     const loadAfter = await Promise.all(run.pids.map(procCpuMs));
     const rssLoaded = await Promise.all(pids.map(procRss));
     await run.close();
+    await second.close();
     const drained = await session.waitDrained(180_000);
     const stored = await countPoints(influxUrl, db);
     const offered = profile.groups.reduce((n, g) => n + groupMessagesPerSec(g), 0);

@@ -61,6 +61,11 @@ export interface BrokerCluster {
    * resolves once each is written to its IPC pipe. `except`: a worker that already has them.
    */
   publish(messages: readonly BatchedMessage[], except?: number): Promise<void>;
+  /**
+   * Asks every serving worker for its status now and resolves once each answered (or timeoutMs):
+   * `workers()` then shows the state after everything acknowledged before the call.
+   */
+  refreshStatus(timeoutMs?: number): Promise<void>;
   /** Each serving worker's metrics (prom-client JSON), for `AggregatorRegistry.aggregate`. */
   metricsJson(timeoutMs?: number): Promise<MetricsJson[]>;
   /**
@@ -84,6 +89,8 @@ interface Slot {
   crashes: number;
   restarts: number;
   status: WorkerStatus | null;
+  /** Waiting for this worker's next status report (refreshStatus). */
+  statusWaiters: (() => void)[];
   restartTimer: NodeJS.Timeout | null;
   /** The first start's outcome (startBrokerCluster waits for every slot's). */
   settleFirst: ((err: Error | null) => void) | null;
@@ -114,6 +121,7 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
     crashes: 0,
     restarts: 0,
     status: null,
+    statusWaiters: [],
     restartTimer: null,
     settleFirst: null,
   }));
@@ -175,6 +183,7 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
         return;
       case 'status':
         slot.status = m.status;
+        for (const w of slot.statusWaiters.splice(0)) w();
         return;
       case 'batch':
         onBatch(slot, m.data);
@@ -212,6 +221,7 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
     if (slot.worker !== worker) return;
     const wasUp = slot.up;
     slot.worker = null;
+    for (const w of slot.statusWaiters.splice(0)) w();
     slot.up = false;
     if (wasUp) notifyUp();
     if (stopping || !restarting) {
@@ -320,6 +330,24 @@ export async function startBrokerCluster(o: BrokerClusterOptions): Promise<Broke
       upListeners.push(listener);
     },
     publish,
+    async refreshStatus(timeoutMs = 2_000) {
+      const serving = slots.filter((s) => s.up && s.worker?.isConnected());
+      let timer: NodeJS.Timeout | undefined;
+      const replies = serving.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            s.statusWaiters.push(resolve);
+            if (s.worker !== null) void sendTo(s.worker, { t: 'status' });
+          }),
+      );
+      await Promise.race([
+        Promise.all(replies),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
     stopRestarting() {
       restarting = false;
       for (const s of slots) if (s.restartTimer !== null) clearTimeout(s.restartTimer);
