@@ -51,6 +51,9 @@ export class ThreadedJournal {
     this.#deadLetters = this.#reader.deadLetterCount();
     this.#worker = new Worker(new URL('./spool-worker.mjs', import.meta.url), {
       workerData: { path, options },
+      // Plain JavaScript: without the parent's flags it does not load the parent's TypeScript
+      // loader (`--import tsx` would start a loader thread for this worker too, ~26 MB).
+      execArgv: [],
     });
     this.#ready = new Promise((resolve, reject) => this.#waiting.set(0, { resolve, reject }));
     // A rejected start is reported to the appends that wait for it, never as an unhandled rejection.
