@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
@@ -12,6 +13,13 @@ describe('platform config', () => {
     expect(c.simulate.enabled).toBe(true);
     expect(c.bindHost).toBe('127.0.0.1');
     expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('draws no basemap unless BASEMAP_PMTILES names one, resolved to an absolute path', () => {
+    expect(loadConfig({}).basemapPmtiles).toBeNull();
+    expect(loadConfig({ BASEMAP_PMTILES: 'maps/moscow.pmtiles' }).basemapPmtiles).toBe(
+      resolve('maps/moscow.pmtiles'),
+    );
   });
 
   it('turns the simulator off with SIMULATE=off', () => {

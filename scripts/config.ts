@@ -34,6 +34,8 @@ const PlatformEnv = z.object({
   INFLUX_USERNAME: z.string().min(1).optional(),
   INFLUX_PASSWORD: z.string().min(1).optional(),
   NETWORK_FILE: z.string().min(1).optional(),
+  /** A local PMTiles archive drawn under the city layers (raster or vector); none by default. */
+  BASEMAP_PMTILES: z.string().min(1).optional(),
   SIMULATE: bool.default(true),
   SIM_INTERSECTIONS: z.coerce.number().int().min(1).max(4000).default(100),
   SIM_SEED: z.coerce.number().int().default(1),
@@ -71,6 +73,8 @@ export interface PlatformConfig {
   };
   /** A city's own network file; null: the generated demo district (SIM_INTERSECTIONS, SIM_SEED). */
   readonly networkFile: string | null;
+  /** Absolute path of the optional PMTiles basemap. */
+  readonly basemapPmtiles: string | null;
   readonly simulate: {
     readonly enabled: boolean;
     readonly intersections: number;
@@ -125,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PlatformConfig
       password: e.INFLUX_PASSWORD,
     },
     networkFile: e.NETWORK_FILE === undefined ? null : resolve(e.NETWORK_FILE),
+    basemapPmtiles: e.BASEMAP_PMTILES === undefined ? null : resolve(e.BASEMAP_PMTILES),
     simulate: {
       enabled: e.SIMULATE,
       intersections: e.SIM_INTERSECTIONS,

@@ -206,6 +206,7 @@ export async function startPlatform(
       live,
       auditDbPath: join(config.dataDir, 'audit.sqlite'),
       sessionDbPath: join(config.dataDir, 'sessions.sqlite'),
+      basemapPmtiles: config.basemapPmtiles,
       publishPlan: (id, plan) => feed.publishPlan(id, plan),
       envelope: (intersection, plan, previous) => enforceEnvelope(intersection, plan, previous),
       ...(control === null ? {} : { controlStatus: controlStatusOf(control) }),
