@@ -242,9 +242,10 @@ export async function dashboardFanout(
     });
     const deadline = Date.now() + 60_000 + (plan.clients * 1000) / plan.rampPerSec;
     let readyTotals = await fleet.report();
-    while (readyTotals.all.ready < plan.clients && Date.now() < deadline) {
-      await sleep(5000);
+    for (let polls = 1; readyTotals.all.ready < plan.clients && Date.now() < deadline; polls++) {
+      await sleep(1000);
       readyTotals = fleet.totals();
+      if (polls % 5 !== 0) continue;
       const st = await s.stats();
       log(
         `dashboard fan-out: ${readyTotals.all.ready}/${plan.clients} clients have a snapshot; server sockets ${st.sockets}, ` +

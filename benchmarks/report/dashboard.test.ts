@@ -27,6 +27,7 @@ function fanout(over: Partial<DashboardFanoutFigure> = {}): DashboardFanoutFigur
     serverCores: 0.6,
     serverRssMb: 300,
     serverPeakRssMb: 320,
+    eventLoopDelayMs: { p50: 12, p99: 80, max: 95 },
     baseline: { clients: 1, serverCores: 0.2, serverRssMb: 250, seconds: 20 },
     ratio: 3,
     marginalCoresPerClient: 0.0008,
@@ -81,11 +82,19 @@ describe('dashboardTargets', () => {
     expect(cpu?.measured).toContain('1.30× the limit');
   });
 
-  it('judges latency on the worse of Chromium and socket.io-client, and needs the browser figure', () => {
+  it('misses CPU when the server could not take every client in', () => {
+    const [cpu] = dashboardTargets({ dashboard: { fanout: fanout({ readyClients: 461 }) } });
+    expect(cpu?.met).toBe(false);
+    expect(cpu?.measured).toContain('461 of 500 clients in');
+  });
+
+  it('judges latency on the worse of Chromium and socket.io-client; without Chromium only a miss counts', () => {
     const slowNode = fanout({ latencyMs: summarize([100, 500]) });
     expect(dashboardTargets({ dashboard: { fanout: slowNode } })[1]?.met).toBe(false);
     const { browser: _, ...noBrowser } = fanout();
     expect(dashboardTargets({ dashboard: { fanout: noBrowser } })[1]?.met).toBeNull();
+    const { browser: __, ...slowNoBrowser } = slowNode;
+    expect(dashboardTargets({ dashboard: { fanout: slowNoBrowser } })[1]?.met).toBe(false);
   });
 
   it('misses the render target when any run is slower than 3 s or did not finish drawing', () => {
@@ -115,6 +124,7 @@ describe('renderDashboard', () => {
   it('shows server CPU beside its one-client baseline, per-class rates and both latency rows', () => {
     const md = renderDashboard({ fanout: fanout(), render: render() }).join('\n');
     expect(md).toContain('| dashboard process CPU (cores) | 0.600 | 0.200 | 3.0× |');
+    expect(md).toContain('| event-loop delay p50 / p99 / max | 12 / 80 / 95 ms |');
     expect(md).toContain('| street | 400 | 3.90 | 20.0 KB | 0 |');
     expect(md).toContain('headless Chromium, the real app');
     expect(md).toContain('2,100, 2,500, 2,900');

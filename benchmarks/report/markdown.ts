@@ -309,6 +309,14 @@ export function renderDashboard(d: NonNullable<BenchResults['dashboard']>): stri
             '',
           ],
           [
+            'event-loop delay p50 / p99 / max',
+            f.eventLoopDelayMs
+              ? `${fmt(f.eventLoopDelayMs.p50)} / ${fmt(f.eventLoopDelayMs.p99)} / ${fmt(f.eventLoopDelayMs.max)} ms`
+              : '–',
+            '',
+            '',
+          ],
+          [
             'resyncing snapshots (clients saw / server decided)',
             `${fmt(f.resyncs.clients)} / ${fmt(f.resyncs.server)}`,
             '',

@@ -76,15 +76,17 @@ function ofLimit(value: number, limit: number): string {
 export function dashboardTargets(r: Pick<BenchResults, 'dashboard'>): Target[] {
   const out: Target[] = [];
   const f = r.dashboard?.fanout;
-  const atScale = f !== undefined && f.intersections >= 4000 && f.readyClients >= 500;
+  // Judged when the run attempted the issue's scenario: a server that cannot take every client in
+  // misses the target, it does not escape it.
+  const atScale = f !== undefined && f.intersections >= 4000 && f.clients >= 500;
   out.push({
     name: 'Dashboard: 500 socket clients at moscow rates, server CPU',
     target: '< 1 core',
     measured: f
-      ? `${fmt(f.serverCores, 2)} cores with ${fmt(f.readyClients)} clients on ${fmt(f.intersections)} intersections ` +
+      ? `${fmt(f.serverCores, 2)} cores with ${fmt(f.readyClients)} of ${fmt(f.clients)} clients in, on ${fmt(f.intersections)} intersections ` +
         `(1 client: ${fmt(f.baseline.serverCores, 2)}; ${fmt(f.ratio, 1)}×); ${ofLimit(f.serverCores, 1)}`
       : 'not measured',
-    met: f && atScale ? f.serverCores < 1 : null,
+    met: f && atScale ? f.serverCores < 1 && f.readyClients >= f.clients : null,
   });
   const browserP99 = f?.browser?.latencyMs.p99;
   const worst = f ? Math.max(f.latencyMs.p99, browserP99 ?? Number.NEGATIVE_INFINITY) : Number.NaN;
@@ -95,7 +97,8 @@ export function dashboardTargets(r: Pick<BenchResults, 'dashboard'>): Target[] {
       ? `Chromium ${fmt(browserP99, 0)} ms, socket.io-client ${fmt(f.latencyMs.p99, 0)} ms ` +
         `(bare MQTT subscriber ${fmt(f.baselineLatencyMs.p99, 0)} ms); ${ofLimit(worst, 400)}`
       : 'not measured',
-    met: f && atScale && browserP99 !== undefined ? worst < 400 : null,
+    // Without the browser figure only a miss can be told (the node clients are already too slow).
+    met: f && atScale ? (worst >= 400 ? false : browserP99 === undefined ? null : true) : null,
   });
   const d = r.dashboard?.render;
   out.push({
