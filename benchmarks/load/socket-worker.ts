@@ -100,7 +100,10 @@ function openRaw(plan: SocketWorkerPlan, k: number): void {
 function open(plan: SocketWorkerPlan, k: number): void {
   const view = plan.views[k];
   if (!view) return;
-  if (k % Math.max(1, plan.decodeEvery ?? 1) !== 0) return openRaw(plan, k);
+  if (k % Math.max(1, plan.decodeEvery ?? 1) !== 0) {
+    openRaw(plan, k);
+    return;
+  }
   const c = counters[view.viewClass];
   c.clients += 1;
   c.decoding += 1;
