@@ -204,7 +204,11 @@ export async function dashboardFanout(
   let one: SocketFleet | null = null;
   let bare: Awaited<ReturnType<typeof bareSubscriber>> | null = null;
   try {
-    session = await startDashboardSession({ intersections: plan.intersections, mqttUrl });
+    session = await startDashboardSession({
+      intersections: plan.intersections,
+      mqttUrl,
+      web: plan.browserS > 0,
+    });
     const s = session;
     const cookies = [
       await s.login(s.operators[0] as { name: string; password: string }),

@@ -38,11 +38,11 @@ export async function dashboardRender(o: {
   baselineIntersections: number;
   runs: number;
 }): Promise<DashboardRenderFigure> {
-  const big = await startDashboardSession({ intersections: o.intersections });
+  const big = await startDashboardSession({ intersections: o.intersections, web: true });
   let small: DashboardSession | null = null;
   let browser: Browser | null = null;
   try {
-    small = await startDashboardSession({ intersections: o.baselineIntersections });
+    small = await startDashboardSession({ intersections: o.baselineIntersections, web: true });
     const bigCookie = await big.login(big.operators[0] as { name: string; password: string });
     const smallCookie = await small.login(small.operators[0] as { name: string; password: string });
     browser = await launchChromium();

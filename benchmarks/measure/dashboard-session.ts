@@ -44,16 +44,18 @@ export interface DashboardSession {
 
 /**
  * The dashboard server in its own process (dashboard/server/bench/dashboard-target.ts) on a
- * generated network, with a viewer and an operator account in a fresh registry. The web app is
- * built first when stale, so the server serves the current bundle.
+ * generated network, with a viewer and an operator account in a fresh registry. With `web` the web
+ * app is built first when stale, so the server serves the current bundle.
  */
 export async function startDashboardSession(o: {
   intersections: number;
   seed?: number;
   mqttUrl?: string;
   execArgv?: string[];
+  /** Build the web app first when stale (needed only when a browser loads it; Vite takes a while). */
+  web?: boolean;
 }): Promise<DashboardSession> {
-  await buildWeb();
+  if (o.web) await buildWeb();
   const dir = await mkdtemp(join(tmpdir(), 'bench-dashboard-'));
   const registry = Registry.open(join(dir, 'registry.sqlite'));
   const operators = [
