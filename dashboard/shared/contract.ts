@@ -180,8 +180,10 @@ export type Snapshot = z.infer<typeof Snapshot>;
 
 /**
  * Server → client, event `delta`: only what changed inside the viewport since the last emission,
- * at most 4 per second. `alerts`, when present, is the full current alert list (it is short);
- * `alertsCleared` lists alert ids that ended.
+ * at most 4 per second. Alerts travel as changes too: `alertsChanged` are alerts that appeared or
+ * changed (put them in place of the ones held), `alertsCleared` ids that ended or dropped out of the
+ * list. `alerts`, when present, is the whole current list and replaces the one held (the server
+ * sends it to a client too far behind for changes).
  */
 export const Delta = z.object({
   seq: z.number().int(),
@@ -191,6 +193,7 @@ export const Delta = z.object({
   cameras: z.array(LiveCamera).optional(),
   meters: z.array(LiveMeter).optional(),
   alerts: z.array(Alert).optional(),
+  alertsChanged: z.array(Alert).optional(),
   alertsCleared: z.array(z.string()).optional(),
   health: Health.optional(),
 });

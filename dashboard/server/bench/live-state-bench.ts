@@ -81,6 +81,31 @@ for (const m of batch.slice(0, 2000)) applyMessage(live, m.topic, m.payload, t0 
 const deltaCityMs = timeMs(() => live.changesSince(since, city, t0));
 const deltaStreetMs = timeMs(() => live.changesSince(since, street, t0));
 
+// One flush to 500 clients as the socket server does it (build each client's delta, encode it as
+// socket.io would), right after an alert tick and between ticks. 450 whole-city viewers and 50
+// street viewers, all brought up to the same seq: the fan-out bench's shape.
+const CLIENTS = 500;
+const views = Array.from({ length: CLIENTS }, (_, i) => (i % 10 === 0 ? street : city));
+function flushMs(sinceSeq: number, nowMs: number): { ms: number; streetBytes: number } {
+  let streetBytes = 0;
+  const ms = timeMs(() => {
+    for (const ids of views) {
+      const encoded = JSON.stringify(['delta', live.changesSince(sinceSeq, ids, nowMs)]);
+      if (ids === street) streetBytes = encoded.length;
+    }
+  });
+  return { ms, streetBytes };
+}
+const T1 = t0 + 10 * 60_000;
+live.tick(T1);
+const fanoutSince = live.seq;
+for (const m of batch.slice(2000, 4000)) applyMessage(live, m.topic, m.payload, T1);
+live.tick(T1 + 1000);
+const afterTick = flushMs(fanoutSince, T1 + 1000);
+const betweenSince = live.seq;
+for (const m of batch.slice(4000, 6000)) applyMessage(live, m.topic, m.payload, T1 + 1000);
+const betweenTicks = flushMs(betweenSince, T1 + 1000);
+
 const result = {
   bench: 'dashboard-live-state',
   at: new Date().toISOString(),
@@ -97,6 +122,13 @@ const result = {
   deltaAfter2000Messages: {
     wholeCityMs: Math.round(deltaCityMs * 100) / 100,
     streetViewMs: Math.round(deltaStreetMs * 100) / 100,
+  },
+  alerts: live.alerts().length,
+  flush500Clients: {
+    afterAlertTickMs: Math.round(afterTick.ms * 10) / 10,
+    afterAlertTickStreetBytes: afterTick.streetBytes,
+    betweenTicksMs: Math.round(betweenTicks.ms * 10) / 10,
+    betweenTicksStreetBytes: betweenTicks.streetBytes,
   },
 };
 const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'results');

@@ -17,6 +17,7 @@ import type {
   LiveMeter,
   Snapshot,
 } from '../../shared/contract.ts';
+import { AlertBook } from './alert-book.ts';
 import { deriveAlerts, sortAlerts } from './derive-alerts.ts';
 import { cameraSilentAfterMs, DEFAULT_SIGNAL_SILENT_MS, isSilent } from './device-silence.ts';
 import {
@@ -86,7 +87,7 @@ export class LiveState {
   private readonly intersectionById: Map<string, Intersection>;
   private readonly cameraById: Map<string, CityNetwork['cameras'][number]>;
   private alertMap = new Map<string, Alert>();
-  private alertsSeq = 0;
+  private readonly alertBook = new AlertBook(this.sequence);
   private healthItem: Health;
   private healthSeq = 0;
   private ingest: IngestStatus | null = null;
@@ -271,7 +272,9 @@ export class LiveState {
       this.alertMap,
       nowMs,
     );
-    if (!sameAlerts(alerts, this.alertMap)) this.alertsSeq = this.sequence.next();
+    // Ordered once here for every client; an unchanged alert map keeps the list as it was.
+    if (!sameAlerts(alerts, this.alertMap))
+      this.alertBook.set(sortAlerts(alerts.values()).slice(0, this.maxAlerts));
     this.alertMap = alerts;
   }
 
@@ -297,8 +300,9 @@ export class LiveState {
     return this.healthItem;
   }
 
+  /** The most severe alerts first, at most `maxAlerts` of them. */
   alerts(): Alert[] {
-    return sortAlerts(this.alertMap.values()).slice(0, this.maxAlerts);
+    return [...this.alertBook.current];
   }
 
   /** Everything inside `ids` (null: the whole city). */
@@ -326,7 +330,8 @@ export class LiveState {
     if (links) delta.links = links;
     if (cameras) delta.cameras = cameras;
     if (meters) delta.meters = meters;
-    if (this.alertsSeq > sinceSeq) delta.alerts = this.alerts();
+    const alerts = this.alertBook.changesSince(sinceSeq);
+    if (alerts) Object.assign(delta, alerts);
     if (this.healthSeq > sinceSeq) delta.health = this.healthItem;
     return delta;
   }

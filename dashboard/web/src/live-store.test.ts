@@ -80,6 +80,16 @@ describe('LiveStore', () => {
     expect(change?.alerts).toBe(true);
   });
 
+  it('puts changed alerts in place of the ones it holds and keeps the rest', () => {
+    const store = new LiveStore();
+    store.applySnapshot(snapshot(1));
+    const changed = { ...alert('congestion:i1'), message: 'congestion 99%' };
+    const change = store.applyDelta({ seq: 2, ts: 1, alertsChanged: [changed, alert('fault:i2')] });
+    expect(store.alerts.get('congestion:i1')?.message).toBe('congestion 99%');
+    expect([...store.alerts.keys()].sort()).toEqual(['congestion:i1', 'fault:i2']);
+    expect(change?.alerts).toBe(true);
+  });
+
   it('lists the meters of one building', () => {
     const store = new LiveStore();
     store.applySnapshot({

@@ -72,11 +72,13 @@ export class LiveStore {
     putAll(this.links, d.links ?? []);
     putAll(this.cameras, d.cameras ?? []);
     putAll(this.meters, d.meters ?? []);
-    // `alerts`, when present, is the full current list; `alertsCleared` names the ones that ended.
+    // `alerts`, when present, is the full current list; `alertsChanged` are new or changed ones,
+    // `alertsCleared` names the ones that ended.
     if (d.alerts) {
       this.alerts.clear();
       putAll(this.alerts, d.alerts);
     }
+    putAll(this.alerts, d.alertsChanged ?? []);
     for (const id of d.alertsCleared ?? []) this.alerts.delete(id);
     if (d.health) this.health = d.health;
     return {
@@ -85,7 +87,8 @@ export class LiveStore {
       links: d.links ?? [],
       cameras: d.cameras ?? [],
       meters: d.meters ?? [],
-      alerts: d.alerts !== undefined || (d.alertsCleared?.length ?? 0) > 0,
+      alerts:
+        d.alerts !== undefined || (d.alertsChanged?.length ?? 0) > 0 || (d.alertsCleared?.length ?? 0) > 0,
       health: d.health !== undefined,
     };
   }
