@@ -282,9 +282,12 @@ describe('dashboard API: reads', () => {
     const fx = await fixture();
     const cookie = await fx.login('vera', PASSWORDS.viewer);
     const net = (await fx.app.inject({ url: '/api/network', headers: { cookie } })).json();
+    const extras = (await fx.app.inject({ url: '/api/network/extras', headers: { cookie } })).json();
     expect(net.type).toBe('FeatureCollection');
-    const kinds = new Set(net.features.map((x: { properties: { kind: string } }) => x.properties.kind));
-    expect([...kinds].sort()).toEqual(['building', 'camera', 'intersection', 'link']);
+    const kinds = (geo: { features: { properties: { kind: string } }[] }) =>
+      [...new Set(geo.features.map((x) => x.properties.kind))].sort();
+    expect(kinds(net)).toEqual(['intersection', 'link']);
+    expect(kinds(extras)).toEqual(['building', 'camera']);
     fx.live.applySignalState(
       'A',
       { ts: T0, planId: 'day', phase: 'NS', phaseElapsedS: 3, mode: 'fixed', faults: [], interval: 'green' },

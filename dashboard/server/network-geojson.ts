@@ -1,9 +1,24 @@
-import type { CityNetwork } from '../../protocol/network.ts';
+import type { CityNetwork, LonLat } from '../../protocol/network.ts';
 import type { NetworkFeature, NetworkGeoJson } from '../shared/contract.ts';
 
-/** The network as the map draws it: links, intersections, cameras and buildings as features. */
-export function networkGeoJson(network: CityNetwork): NetworkGeoJson {
-  const features: NetworkFeature[] = [];
+/**
+ * The network as the map draws it, in two parts. `core` (links and intersections) is what the
+ * whole-city view draws and what the first render waits for; `extras` (cameras and buildings) are
+ * drawn only from zoom 12-13 on, so the browser fetches them after the first draw. At 4,000
+ * intersections buildings and cameras were 58 % of the bytes of one combined answer.
+ */
+export interface NetworkLayers {
+  readonly core: NetworkGeoJson;
+  readonly extras: NetworkGeoJson;
+}
+
+/** 5 decimal places of a degree: ≤ 1.1 m, finer than any line or dot the map draws. */
+const round = (x: number): number => Math.round(x * 1e5) / 1e5;
+const roundPoint = ([lon, lat]: LonLat): [number, number] => [round(lon), round(lat)];
+
+export function networkLayers(network: CityNetwork): NetworkLayers {
+  const core: NetworkFeature[] = [];
+  const extras: NetworkFeature[] = [];
   let w = 180;
   let s = 90;
   let e = -180;
@@ -16,9 +31,9 @@ export function networkGeoJson(network: CityNetwork): NetworkGeoJson {
   };
   for (const l of network.links) {
     for (const p of l.geometry) extend(p);
-    features.push({
+    core.push({
       type: 'Feature',
-      geometry: { type: 'LineString', coordinates: l.geometry },
+      geometry: { type: 'LineString', coordinates: l.geometry.map(roundPoint) },
       properties: {
         id: l.id,
         kind: 'link',
@@ -28,19 +43,19 @@ export function networkGeoJson(network: CityNetwork): NetworkGeoJson {
       },
     });
   }
-  const positions = new Map(network.intersections.map((i) => [i.id, i.position]));
+  const positions = new Map(network.intersections.map((i) => [i.id, roundPoint(i.position)]));
   for (const i of network.intersections) {
     extend(i.position);
-    features.push({
+    core.push({
       type: 'Feature',
-      geometry: { type: 'Point', coordinates: i.position },
+      geometry: { type: 'Point', coordinates: positions.get(i.id) ?? roundPoint(i.position) },
       properties: { id: i.id, kind: 'intersection', name: i.name },
     });
   }
   for (const c of network.cameras) {
     const p = positions.get(c.intersectionId);
     if (!p) continue;
-    features.push({
+    extras.push({
       type: 'Feature',
       geometry: { type: 'Point', coordinates: p },
       properties: { id: c.id, kind: 'camera', intersectionId: c.intersectionId, approach: c.approach },
@@ -48,11 +63,16 @@ export function networkGeoJson(network: CityNetwork): NetworkGeoJson {
   }
   for (const b of network.buildings) {
     extend(b.position);
-    features.push({
+    extras.push({
       type: 'Feature',
-      geometry: { type: 'Point', coordinates: b.position },
+      geometry: { type: 'Point', coordinates: roundPoint(b.position) },
       properties: { id: b.id, kind: 'building', use: b.use },
     });
   }
-  return { type: 'FeatureCollection', bbox: [w, s, e, n], features };
+  // One bbox over everything (buildings too) for both parts: the first view frames the whole city.
+  const bbox: [number, number, number, number] = [w, s, e, n];
+  return {
+    core: { type: 'FeatureCollection', bbox, features: core },
+    extras: { type: 'FeatureCollection', bbox, features: extras },
+  };
 }

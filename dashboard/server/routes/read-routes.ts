@@ -20,8 +20,9 @@ import type { Clock } from '../clock.ts';
 import type { InfluxTarget } from '../history/influx-query.ts';
 import { readHistory } from '../history/read-history.ts';
 import type { LiveState } from '../live/live-state.ts';
-import { networkGeoJson } from '../network-geojson.ts';
+import { networkLayers } from '../network-geojson.ts';
 import type { OverrideService } from '../overrides/override-service.ts';
+import { sendStaticJson, staticJson } from './static-json.ts';
 
 /** Longest history window one request may ask for. */
 const MAX_HISTORY_RANGE_MS = 31 * 86_400_000;
@@ -40,7 +41,10 @@ const IdParams = z.object({ id: EntityId });
 /** The read side of the API: network, live detail, history, buildings, alerts and the audit trail. */
 export function registerReadRoutes(app: FastifyInstance, o: ReadRoutesOptions): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const geo = networkGeoJson(o.network);
+  // The network is fixed for the run: serialized and compressed once, here, not per request.
+  const layers = networkLayers(o.network);
+  const core = staticJson(layers.core);
+  const extras = staticJson(layers.extras);
   const intersections = new Map(o.network.intersections.map((i) => [i.id, i]));
   const buildings = new Map(o.network.buildings.map((b) => [b.id, b]));
   const deviceTypes = new Map<string, 'camera' | 'signal' | 'meter' | 'gateway'>([
@@ -52,8 +56,26 @@ export function registerReadRoutes(app: FastifyInstance, o: ReadRoutesOptions): 
 
   api.get(
     '/api/network',
-    { schema: { tags: ['network'], response: { 200: NetworkGeoJson } } },
-    async () => geo,
+    {
+      schema: {
+        tags: ['network'],
+        description: 'Links and intersections (what the whole-city view draws), gzip/br, with an ETag.',
+        response: { 200: NetworkGeoJson },
+      },
+    },
+    async (req, reply) => sendStaticJson(req, reply, core),
+  );
+
+  api.get(
+    '/api/network/extras',
+    {
+      schema: {
+        tags: ['network'],
+        description: 'Cameras and buildings (drawn from zoom 12-13 on), gzip/br, with an ETag.',
+        response: { 200: NetworkGeoJson },
+      },
+    },
+    async (req, reply) => sendStaticJson(req, reply, extras),
   );
 
   api.get(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Alert, BasemapInfo, type Me, NetworkGeoJson } from '../../shared/contract.ts';
+import { type Alert, BasemapInfo, type Me } from '../../shared/contract.ts';
 import { AlertsList } from './alerts-list.ts';
 import { api } from './api.ts';
 import { openAuditDialog } from './audit-dialog.ts';
@@ -13,7 +13,11 @@ import { LiveClient } from './live-client.ts';
 import { LiveStore } from './live-store.ts';
 import { MapView, type Selection } from './map-view.ts';
 import { NetworkIndex } from './network-index.ts';
+import { NetworkShape } from './network-shape.ts';
 import { applyPrefs, loadPrefs } from './prefs.ts';
+
+/** The lowest zoom that draws cameras or buildings (map-style.ts: buildings from 12). */
+const EXTRAS_MIN_ZOOM = 12;
 
 /** What the e2e tests and screenshots read from the page (the map is a canvas). */
 export interface DashboardHandle {
@@ -94,11 +98,12 @@ export async function renderApp(root: HTMLElement, me: Me, onLogout: () => void)
     ),
   );
 
-  const network = new NetworkIndex(await api.get('/api/network', NetworkGeoJson));
-  for (const f of network.all('intersections')) searchList.append(h('option', { value: f.name }, f.id));
+  // Links and intersections only: what the whole-city view draws. Our own server's typed answer
+  // gets a cheap shape check, not a full validation (see network-shape.ts).
+  const network = new NetworkIndex(await api.get('/api/network', NetworkShape));
 
   let panel: IntersectionPanel | BuildingPanel | null = null;
-  const alerts = new AlertsList((a) => pickAlert(a));
+  const alerts = new AlertsList((a) => void pickAlert(a));
   const legendEl = legend((layer, visible) => map.setLayerVisible(layer, visible));
   const showSidebar = () => replace(side, alerts.el, legendEl);
   showSidebar();
@@ -126,8 +131,25 @@ export async function renderApp(root: HTMLElement, me: Me, onLogout: () => void)
     replace(side, panel.el);
   };
 
-  const pickAlert = (a: Alert) => {
+  // Cameras and buildings are drawn from zoom 12-13 on: fetched after the first draw, not before it.
+  let extras: Promise<void> | null = null;
+  const loadExtras = (): Promise<void> => {
+    extras ??= api
+      .get('/api/network/extras', NetworkShape)
+      .then((geo) => {
+        network.add(geo);
+        return map.drawExtras(store);
+      })
+      .catch((err: unknown) => {
+        extras = null; // the next zoom or alert tries again
+        console.warn('cameras and buildings unavailable', err);
+      });
+    return extras;
+  };
+
+  const pickAlert = async (a: Alert) => {
     map.flyTo(a.position);
+    await loadExtras();
     const camera = network.get('cameras', a.entityId);
     const meter = store.meters.get(a.entityId);
     if (network.get('intersections', a.entityId)) select({ kind: 'intersection', id: a.entityId });
@@ -193,6 +215,12 @@ export async function renderApp(root: HTMLElement, me: Me, onLogout: () => void)
   });
   await map.whenLoaded();
   live.setViewport(map.currentViewport());
+  map.map.once('idle', () => void loadExtras());
+  map.map.on('zoomend', () => {
+    if (map.map.getZoom() >= EXTRAS_MIN_ZOOM) void loadExtras();
+  });
+  // The go-to list (one option per intersection) is not needed for the first frame.
+  for (const f of network.all('intersections')) searchList.append(h('option', { value: f.name }, f.id));
   // The basemap is decoration: the live map works without it, so a failure is only logged.
   api
     .get('/api/basemap', BasemapInfo)

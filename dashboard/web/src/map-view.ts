@@ -116,6 +116,31 @@ export class MapView {
     for (const layer of layers) this.map.addLayer(layer, layerIds[0]);
   }
 
+  /**
+   * Draws the cameras and buildings that arrived after the first render (the index holds them
+   * now) and paints the live state the store already has for them: states set before their
+   * features existed were skipped.
+   */
+  async drawExtras(store: LiveStore): Promise<void> {
+    await this.loaded;
+    for (const id of ['cameras', 'buildings'] as const) {
+      this.map.getSource<GeoJSONSource>(id)?.setData(this.network.collections[id] as FeatureCollection);
+    }
+    this.apply(
+      {
+        snapshot: false,
+        intersections: [],
+        links: [],
+        cameras: [...store.cameras.values()],
+        meters: [...store.meters.values()],
+        alerts: false,
+        health: false,
+      },
+      store,
+    );
+    if (this.selected?.kind === 'building') this.setSelected(this.selected, true);
+  }
+
   setLayerVisible(layer: LayerId, visible: boolean): void {
     this.map.setLayoutProperty(layer, 'visibility', visible ? 'visible' : 'none');
   }

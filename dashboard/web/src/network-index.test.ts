@@ -55,3 +55,40 @@ describe('NetworkIndex', () => {
     expect(index.bbox).toEqual([37.5, 55.69, 37.64, 55.75]);
   });
 });
+
+describe('NetworkIndex.add', () => {
+  it('adds features that arrive later, numbering each collection on and placing cameras', () => {
+    const index = new NetworkIndex({
+      type: 'FeatureCollection',
+      bbox: [37, 55, 38, 56],
+      features: [
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [37.61, 55.75] },
+          properties: { id: 'I1', kind: 'intersection', name: 'I1' },
+        },
+      ],
+    });
+    expect(index.get('cameras', 'C1')).toBeUndefined();
+    index.add({
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [37.61, 55.75] },
+          properties: { id: 'C1', kind: 'camera', intersectionId: 'I1', approach: 'S' },
+        },
+        {
+          type: 'Feature',
+          geometry: { type: 'Point', coordinates: [37.5, 55.69] },
+          properties: { id: 'B1', kind: 'building' },
+        },
+      ],
+    });
+    expect(index.get('buildings', 'B1')).toMatchObject({ num: 1, position: [37.5, 55.69] });
+    expect(index.get('cameras', 'C1')?.parent).toBe('I1');
+    expect(index.get('cameras', 'C1')?.position[1]).toBeLessThan(55.75);
+    expect(index.bbox).toEqual([37, 55, 38, 56]);
+    expect(index.collections.cameras.features).toHaveLength(1);
+  });
+});

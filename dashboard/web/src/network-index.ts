@@ -31,6 +31,15 @@ export class NetworkIndex {
   readonly bbox: [number, number, number, number];
 
   constructor(geo: NetworkGeoJson) {
+    const [w, s, e, n] = this.add(geo);
+    this.bbox = geo.bbox ?? [w, s, e, n];
+  }
+
+  /**
+   * Adds features that arrive later (cameras and buildings come after the first draw); each
+   * collection keeps numbering where it stopped. Returns the bbox of the added features.
+   */
+  add(geo: NetworkGeoJson): [number, number, number, number] {
     let w = 180;
     let s = 90;
     let e = -180;
@@ -60,8 +69,8 @@ export class NetworkIndex {
       const parent = p.kind === 'camera' ? p.intersectionId : null;
       this.byKey.set(`${kind}:${p.id}`, { kind, id: p.id, num, name, position, parent });
     }
-    this.bbox = geo.bbox ?? [w, s, e, n];
     this.placeCameras();
+    return [w, s, e, n];
   }
 
   /**
