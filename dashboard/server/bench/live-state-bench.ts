@@ -2,11 +2,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import * as parser from 'socket.io-parser';
 import { parseTopic, topics } from '../../../protocol/index.ts';
 import { generateNetwork } from '../../../simulators/index.ts';
+import type { Bbox } from '../../shared/contract.ts';
 import { applyMessage } from '../live/apply-message.ts';
+import { FlushMemo } from '../live/flush-memo.ts';
 import { LiveState } from '../live/live-state.ts';
+import { ViewCatalog } from '../live/view-catalog.ts';
 import { buildViewportIndex, filterViewport } from '../live/viewport-filter.ts';
+import { preEncodedParser } from '../socket/pre-encoded-parser.ts';
 
 /**
  * How much the dashboard's live state costs per message, against a baseline measured in the same
@@ -62,39 +67,74 @@ const timeMs = (fn: () => void) => {
 };
 const tickMs = median([1, 2, 3].map((i) => timeMs(() => live.tick(t0 + i * 1000))));
 const index = buildViewportIndex(network);
-const city = filterViewport(index, { bbox: [-180, -90, 180, 90], zoom: 12 });
+const cityViewport = { bbox: [-180, -90, 180, 90] as Bbox, zoom: 12 };
+const city = filterViewport(index, cityViewport);
 let snapshotBytes = 0;
 const snapshotMs = timeMs(() => {
   snapshotBytes = JSON.stringify(live.snapshot(city, t0)).length;
 });
-const street = filterViewport(index, {
+const streetViewport = {
   bbox: [
     network.center[0] - 0.01,
     network.center[1] - 0.01,
     network.center[0] + 0.01,
     network.center[1] + 0.01,
-  ],
+  ] as Bbox,
   zoom: 16,
-});
+};
+const street = filterViewport(index, streetViewport);
 const since = live.seq;
 for (const m of batch.slice(0, 2000)) applyMessage(live, m.topic, m.payload, t0 + 1);
 const deltaCityMs = timeMs(() => live.changesSince(since, city, t0));
 const deltaStreetMs = timeMs(() => live.changesSince(since, street, t0));
 
 // One flush to 500 clients as the socket server does it (build each client's delta, encode it as
-// socket.io would), right after an alert tick and between ticks. 450 whole-city viewers and 50
-// street viewers, all brought up to the same seq: the fan-out bench's shape.
+// socket.io does), right after an alert tick and between ticks. 450 whole-city viewers and 50
+// street viewers, all brought up to the same seq: the fan-out bench's shape. `perClient` builds
+// and encodes every client's delta on its own (the server before the flush memo), `shared` as the
+// server does now: one build and serialisation per distinct (view, seq), shared through
+// ViewCatalog and FlushMemo, written by the pre-encoded parser.
 const CLIENTS = 500;
-const views = Array.from({ length: CLIENTS }, (_, i) => (i % 10 === 0 ? street : city));
-function flushMs(sinceSeq: number, nowMs: number): { ms: number; streetBytes: number } {
+const FLUSH_ROUNDS = 5;
+const catalog = new ViewCatalog();
+const views = Array.from({ length: CLIENTS }, (_, i) =>
+  catalog.acquire(i % 10 === 0 ? filterViewport(index, streetViewport) : filterViewport(index, cityViewport)),
+);
+const stockEncoder = new parser.Encoder();
+const ourEncoder = new preEncodedParser.Encoder();
+interface FlushCost {
+  perClientMs: number;
+  sharedMs: number;
+  streetBytes: number;
+}
+function flushMs(sinceSeq: number, nowMs: number): FlushCost {
   let streetBytes = 0;
-  const ms = timeMs(() => {
-    for (const ids of views) {
-      const encoded = JSON.stringify(['delta', live.changesSince(sinceSeq, ids, nowMs)]);
-      if (ids === street) streetBytes = encoded.length;
-    }
-  });
-  return { ms, streetBytes };
+  const perClient = () =>
+    timeMs(() => {
+      views.forEach((ids, i) => {
+        const delta = live.changesSince(sinceSeq, ids, nowMs);
+        const packet = { type: parser.PacketType.EVENT, nsp: '/', id: i, data: ['delta', delta] };
+        const [frame] = stockEncoder.encode(packet);
+        if (i === 0) streetBytes = String(frame).length;
+      });
+    });
+  const shared = () =>
+    timeMs(() => {
+      const memo = new FlushMemo(live, nowMs);
+      views.forEach((ids, i) => {
+        const delta = memo.delta(ids, sinceSeq);
+        if (delta)
+          ourEncoder.encode({ type: parser.PacketType.EVENT, nsp: '/', id: i, data: ['delta', delta] });
+      });
+    });
+  // Alternating rounds, so machine noise hits both sides.
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < FLUSH_ROUNDS; r++) {
+    a.push(perClient());
+    b.push(shared());
+  }
+  return { perClientMs: median(a), sharedMs: median(b), streetBytes };
 }
 const T1 = t0 + 10 * 60_000;
 live.tick(T1);
@@ -105,6 +145,13 @@ const afterTick = flushMs(fanoutSince, T1 + 1000);
 const betweenSince = live.seq;
 for (const m of batch.slice(4000, 6000)) applyMessage(live, m.topic, m.payload, T1 + 1000);
 const betweenTicks = flushMs(betweenSince, T1 + 1000);
+
+const flushFigures = (f: FlushCost) => ({
+  perClientMs: Math.round(f.perClientMs * 10) / 10,
+  sharedMs: Math.round(f.sharedMs * 10) / 10,
+  perClientOverShared: Math.round(f.perClientMs / Math.max(f.sharedMs, 0.01)),
+  streetDeltaBytes: f.streetBytes,
+});
 
 const result = {
   bench: 'dashboard-live-state',
@@ -125,10 +172,8 @@ const result = {
   },
   alerts: live.alerts().length,
   flush500Clients: {
-    afterAlertTickMs: Math.round(afterTick.ms * 10) / 10,
-    afterAlertTickStreetBytes: afterTick.streetBytes,
-    betweenTicksMs: Math.round(betweenTicks.ms * 10) / 10,
-    betweenTicksStreetBytes: betweenTicks.streetBytes,
+    afterAlertTick: flushFigures(afterTick),
+    betweenTicks: flushFigures(betweenTicks),
   },
 };
 const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'results');

@@ -1,13 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Server, type Socket } from 'socket.io';
-import { type ClientToServerEvents, type ServerToClientEvents, Viewport } from '../../shared/contract.ts';
+import { type ClientToServerEvents, type Delta, type Snapshot, Viewport } from '../../shared/contract.ts';
 import { SESSION_COOKIE, sessionFromCookie } from '../auth/auth-plugin.ts';
 import type { SessionStore } from '../auth/session-store.ts';
 import type { Clock } from '../clock.ts';
 import { ClientStream, type StreamLimits } from '../live/client-stream.ts';
-import { LiveState } from '../live/live-state.ts';
+import { FlushMemo, type PreEncoded } from '../live/flush-memo.ts';
+import type { LiveState } from '../live/live-state.ts';
+import { ViewCatalog } from '../live/view-catalog.ts';
 import { buildViewportIndex, filterViewport, type ViewportIds } from '../live/viewport-filter.ts';
+import { preEncodedParser } from './pre-encoded-parser.ts';
 
 export interface LiveSocketOptions {
   readonly app: FastifyInstance;
@@ -24,10 +27,19 @@ interface ClientData {
   ids: ViewportIds | null;
 }
 
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ClientData>;
+/**
+ * The server's side of ServerToClientEvents: payloads leave serialised ahead of time, and clients
+ * receive exactly the Snapshot and Delta the contract describes.
+ */
+export interface ServerEmits {
+  snapshot(s: PreEncoded<Snapshot>, ack: () => void): void;
+  delta(d: PreEncoded<Delta>, ack: () => void): void;
+}
+
+type LiveSocket = Socket<ClientToServerEvents, ServerEmits, Record<string, never>, ClientData>;
 
 export interface LiveSocketServer {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ClientData>;
+  readonly io: Server<ClientToServerEvents, ServerEmits, Record<string, never>, ClientData>;
   /** Runs one round of the stream (the clock calls it every tick; tests may call it directly). */
   flush(): void;
   close(): Promise<void>;
@@ -46,16 +58,15 @@ function writeBufferOf(socket: LiveSocket): number {
  * and later receives one fresh snapshot, so no per-client queue can grow without bound.
  */
 export function attachLiveSocket(server: HttpServer, o: LiveSocketOptions): LiveSocketServer {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ClientData>(
-    server,
-    {
-      serveClient: false,
-      // Same origin only: the page and the socket share scheme, host and port.
-      cors: { origin: false },
-      maxHttpBufferSize: 16 * 1024,
-    },
-  );
+  const io = new Server<ClientToServerEvents, ServerEmits, Record<string, never>, ClientData>(server, {
+    serveClient: false,
+    parser: preEncodedParser,
+    // Same origin only: the page and the socket share scheme, host and port.
+    cors: { origin: false },
+    maxHttpBufferSize: 16 * 1024,
+  });
   const index = buildViewportIndex(o.live.network);
+  const views = new ViewCatalog();
 
   io.use((socket, next) => {
     const cookies = o.app.parseCookie(socket.handshake.headers.cookie ?? '');
@@ -74,8 +85,14 @@ export function attachLiveSocket(server: HttpServer, o: LiveSocketOptions): Live
     socket.on('viewport', (raw: unknown) => {
       const v = Viewport.safeParse(raw);
       if (!v.success) return;
-      socket.data.ids = filterViewport(index, v.data);
+      const previous = socket.data.ids;
+      socket.data.ids = views.acquire(filterViewport(index, v.data));
+      if (previous) views.release(previous);
       socket.data.stream.viewportChanged();
+    });
+    socket.on('disconnect', () => {
+      if (socket.data.ids) views.release(socket.data.ids);
+      socket.data.ids = null;
     });
   });
 
@@ -84,16 +101,17 @@ export function attachLiveSocket(server: HttpServer, o: LiveSocketOptions): Live
   const flush = (): void => {
     const now = o.clock.now();
     const seq = o.live.seq;
+    const memo = new FlushMemo(o.live, now);
     for (const socket of io.of('/').sockets.values()) {
       const { stream, ids } = socket.data;
       if (!ids) continue;
       const action = stream.next(now, seq, writeBufferOf(socket));
       if (action === 'snapshot') {
         stream.sent('snapshot', now, seq);
-        socket.emit('snapshot', o.live.snapshot(ids, now), ack(socket));
+        socket.emit('snapshot', memo.snapshot(ids), ack(socket));
       } else if (action === 'delta') {
-        const delta = o.live.changesSince(stream.seenSeq, ids, now);
-        if (LiveState.isEmpty(delta)) {
+        const delta = memo.delta(ids, stream.seenSeq);
+        if (!delta) {
           stream.skipped(seq);
         } else {
           stream.sent('delta', now, seq);
