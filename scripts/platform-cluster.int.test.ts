@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,6 +7,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from '../broker/registry.ts';
+import { Journal } from '../ingest/journal.ts';
 import { influxQuery } from '../ingest/test-influx.ts';
 import { topics } from '../protocol/topics.ts';
 import { loadConfig } from './config.ts';
@@ -217,6 +218,33 @@ describe('platform with BROKER_PROCESSES=2', () => {
     await fleet.close();
     await until('every spool to drain', drained, 120_000);
     await expectAllAckedStored(fleet, 'WKILL');
+  });
+});
+
+describe('fewer broker processes than before', () => {
+  it('drains the spools of worker slots this run does not have', async () => {
+    const dataDir = join(dir, 'shrunk');
+    mkdirSync(dataDir, { recursive: true });
+    // What worker 2 of an earlier BROKER_PROCESSES=3 run acknowledged and could not write yet.
+    const ts = Date.now() - 600_000;
+    const journal = Journal.open(join(dataDir, 'spool-w2.sqlite'));
+    await journal.append(
+      Array.from({ length: 50 }, (_, i) => `traffic_counts,device=ORPHAN-0 intensity=${i}i ${ts + i}000000`),
+    );
+    journal.close();
+
+    const env = await envFor(dataDir);
+    const platform = await startPlatform(loadConfig({ ...env, BROKER_PROCESSES: '1' }), {
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      await until('the left-over spool to drain', () => platform.ingestStatus().spoolDepth === 0);
+      expect(await q(`SELECT count(intensity) FROM traffic_counts WHERE device = 'ORPHAN-0'`)).toEqual([
+        expect.objectContaining({ count: 50 }),
+      ]);
+    } finally {
+      await platform.stop();
+    }
   });
 });
 
