@@ -154,8 +154,9 @@ describe('operations dashboard', () => {
       expect(pt).toBeTruthy();
       await page.locator('#map canvas').click({ position: { x: pt?.x ?? 0, y: pt?.y ?? 0 } });
       await page.locator(`aside[data-intersection="${ix.id}"]`).waitFor({ timeout: 10_000 });
-      // The phase bar shows the running plan.
-      await page.locator('.phase-part').first().waitFor({ timeout: 30_000 });
+      // The phase bar shows the running plan once the control loop has decided this junction: at
+      // its first cycle boundary after the platform started (generated cycles are up to 120 s).
+      await page.locator('.phase-part').first().waitFor({ timeout: 150_000 });
       // History comes from InfluxDB; the simulator's counts arrive within a minute. Re-ask until then.
       const deadline = Date.now() + 120_000;
       let points = 0;
@@ -174,7 +175,7 @@ describe('operations dashboard', () => {
     } finally {
       await page.close();
     }
-  }, 240_000);
+  }, 400_000);
 
   it('shows a stale-data banner while disconnected and recovers on its own', async () => {
     const { page } = await signedIn('viewer');
