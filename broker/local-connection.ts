@@ -1,7 +1,7 @@
 import type { Aedes, PublishPacket } from 'aedes';
 import type { BusConnection } from '../protocol/bus.ts';
 import type { MessageSink, SenderIdentity, SinkOutcome } from '../protocol/identity.ts';
-import { decidePublish, decideSubscribe } from './acl.ts';
+import { acceptServicePublish, checkServiceSubscribe } from './service-publish.ts';
 
 export interface LocalConnectionDeps {
   readonly aedes: Aedes;
@@ -36,10 +36,7 @@ export function connectLocal(deps: LocalConnectionDeps): BusConnection {
     },
     async subscribe(filters, onMessage) {
       if (!open) throw new Error('local connection is closed');
-      for (const filter of filters) {
-        const decision = decideSubscribe(identity, filter);
-        if (!decision.ok) throw new Error(`subscription to ${filter} refused: ${decision.reason}`);
-      }
+      checkServiceSubscribe(identity, filters);
       for (const filter of filters) {
         const deliver: Deliver = (packet, done) => {
           // `$` topics never match wildcard filters [MQTT-4.7.2-1]; aedes applies this rule to
@@ -61,12 +58,7 @@ export function connectLocal(deps: LocalConnectionDeps): BusConnection {
     async publish(topic, payload, opts) {
       if (!open) throw new Error('local connection is closed');
       const retain = opts.retain ?? false;
-      const decision = decidePublish(identity, topic, retain);
-      if (!decision.ok) throw new Error(`publish refused: ${decision.reason}`);
-      const body = Buffer.from(payload);
-      const outcome = await sink.receive(identity, topic, body);
-      deps.onOutcome(outcome);
-      if (outcome === 'rejected') throw new Error(`publish rejected by ingest: ${topic}`);
+      const body = await acceptServicePublish(identity, sink, topic, payload, retain, deps.onOutcome);
       await new Promise<void>((resolve, reject) =>
         aedes.publish({ cmd: 'publish', topic, payload: body, qos: opts.qos, retain, dup: false }, (err) =>
           err ? reject(err) : resolve(),

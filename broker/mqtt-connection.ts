@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import { Qlobber } from 'qlobber';
 import type { BusConnection } from '../protocol/bus.ts';
+import { topicMatcher } from './topic-matcher.ts';
 
 export interface MqttConnectionOptions {
   /** e.g. mqtt://127.0.0.1:1883 */
@@ -31,12 +31,7 @@ export function connectMqtt(o: MqttConnectionOptions): BusConnection {
   type OnMessage = (topic: string, payload: Buffer) => void;
   const subscriptions: { filters: readonly string[]; onMessage: OnMessage }[] = [];
   // One connection may carry several subscriptions; each message goes to those whose filters match.
-  const matcher = new Qlobber<OnMessage>({
-    separator: '/',
-    wildcard_one: '+',
-    wildcard_some: '#',
-    match_empty_levels: true,
-  });
+  const matcher = topicMatcher<OnMessage>();
   const changeListeners: ((connected: boolean) => void)[] = [];
   const onError = o.onError ?? (() => {});
 

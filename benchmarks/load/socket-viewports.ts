@@ -1,4 +1,5 @@
 import type { Viewport } from '../../dashboard/shared/contract.ts';
+import { seededRng } from '../../simulators/devices/seeded-rng.ts';
 
 /**
  * The viewports of a crowd of dashboard clients: a few operators watching the whole city, more
@@ -31,18 +32,6 @@ export function spanAt(zoom: number, lat: number): { lon: number; lat: number } 
   return { lon: SCREEN.width * degPerPx, lat: SCREEN.height * degPerPx * Math.cos((lat * Math.PI) / 180) };
 }
 
-/** mulberry32: a small seeded PRNG, [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** How many of `n` clients fall in each class (largest remainder, so the counts sum to n). */
 export function classCounts(n: number, mix: ViewMix = defaultViewMix): Record<ViewClass, number> {
   const total = viewClasses.reduce((s, c) => s + mix[c], 0);
@@ -68,7 +57,7 @@ export function viewportMix(
   seed: number,
   mix: ViewMix = defaultViewMix,
 ): ClientView[] {
-  const rand = seeded(seed);
+  const rand = seededRng(seed);
   const [w, s, e, nn] = bbox;
   const counts = classCounts(n, mix);
   const views: ClientView[] = [];

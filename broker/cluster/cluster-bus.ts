@@ -1,6 +1,6 @@
 import type { BusConnection } from '../../protocol/bus.ts';
 import type { MessageSink, SenderIdentity, SinkOutcome } from '../../protocol/identity.ts';
-import { decidePublish, decideSubscribe } from '../acl.ts';
+import { acceptServicePublish, checkServiceSubscribe } from '../service-publish.ts';
 import type { HubHandler, LocalHub } from './local-hub.ts';
 import type { BatchedMessage } from './message-batch.ts';
 
@@ -47,10 +47,7 @@ export function connectCluster(deps: ClusterBusDeps): BusConnection {
     },
     async subscribe(filters, onMessage) {
       if (!open) throw new Error('cluster connection is closed');
-      for (const filter of filters) {
-        const decision = decideSubscribe(identity, filter);
-        if (!decision.ok) throw new Error(`subscription to ${filter} refused: ${decision.reason}`);
-      }
+      checkServiceSubscribe(identity, filters);
       for (const filter of filters) {
         const handler: HubHandler = (topic, payload) => onMessage(topic, payload);
         subscriptions.push({ filter, handler });
@@ -60,12 +57,7 @@ export function connectCluster(deps: ClusterBusDeps): BusConnection {
     async publish(topic, payload, opts) {
       if (!open) throw new Error('cluster connection is closed');
       const retain = opts.retain ?? false;
-      const decision = decidePublish(identity, topic, retain);
-      if (!decision.ok) throw new Error(`publish refused: ${decision.reason}`);
-      const body = Buffer.from(payload);
-      const outcome = await sink.receive(identity, topic, body);
-      deps.onOutcome?.(outcome);
-      if (outcome === 'rejected') throw new Error(`publish rejected by ingest: ${topic}`);
+      const body = await acceptServicePublish(identity, sink, topic, payload, retain, deps.onOutcome ?? noop);
       // Workers do not send back what the primary gave them: local subscribers get it here.
       hub.deliver(topic, body);
       await deps.broadcast([{ topic, payload: body, qos: opts.qos, retain }]);
@@ -81,3 +73,5 @@ export function connectCluster(deps: ClusterBusDeps): BusConnection {
     },
   };
 }
+
+function noop(): void {}

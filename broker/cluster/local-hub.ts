@@ -1,4 +1,4 @@
-import { Qlobber } from 'qlobber';
+import { topicMatcher } from '../topic-matcher.ts';
 
 export type HubHandler = (topic: string, payload: Buffer) => void;
 
@@ -9,12 +9,7 @@ export type HubHandler = (topic: string, payload: Buffer) => void;
  * reaches it twice, exactly as on the single-process broker.
  */
 export class LocalHub {
-  readonly #matcher = new Qlobber<HubHandler>({
-    separator: '/',
-    wildcard_one: '+',
-    wildcard_some: '#',
-    match_empty_levels: true,
-  });
+  readonly #matcher = topicMatcher<HubHandler>();
 
   add(filter: string, handler: HubHandler): void {
     this.#matcher.add(filter, handler);

@@ -28,6 +28,11 @@ export function movingShareByKind(
 }
 
 /** Every meter of the city: its live item (value, rate, anomaly) and what the anomaly rules remember. */
+/** A meter that has not reported yet. */
+export function emptyLiveMeter(id: string, buildingId: string, kind: MeterKind): LiveMeter {
+  return { id, buildingId, kind, value: null, rate: null, anomaly: null, ts: 0 };
+}
+
 export class MeterFleet {
   readonly items: VersionedMap<LiveMeter>;
   private readonly tracks = new Map<string, MeterTrack>();
@@ -41,15 +46,7 @@ export class MeterFleet {
     for (const b of buildings) {
       for (const m of b.meters) {
         this.tracks.set(m.id, emptyTrack(m.kind));
-        this.items.init(m.id, {
-          id: m.id,
-          buildingId: b.id,
-          kind: m.kind,
-          value: null,
-          rate: null,
-          anomaly: null,
-          ts: 0,
-        });
+        this.items.init(m.id, emptyLiveMeter(m.id, b.id, m.kind));
       }
     }
   }

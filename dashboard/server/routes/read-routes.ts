@@ -20,6 +20,7 @@ import type { Clock } from '../clock.ts';
 import type { InfluxTarget } from '../history/influx-query.ts';
 import { readHistory } from '../history/read-history.ts';
 import type { LiveState } from '../live/live-state.ts';
+import { emptyLiveMeter } from '../live/meter-fleet.ts';
 import { networkLayers } from '../network-geojson.ts';
 import type { OverrideService } from '../overrides/override-service.ts';
 import { sendStaticJson, staticJson } from './static-json.ts';
@@ -149,15 +150,7 @@ export function registerReadRoutes(app: FastifyInstance, o: ReadRoutesOptions): 
         position: b.position,
         use: b.use,
         meters: b.meters.map((m) => {
-          const live = o.live.meter(m.id) ?? {
-            id: m.id,
-            buildingId: b.id,
-            kind: m.kind,
-            value: null,
-            rate: null,
-            anomaly: null,
-            ts: 0,
-          };
+          const live = o.live.meter(m.id) ?? emptyLiveMeter(m.id, b.id, m.kind);
           return { ...live, gatewayId: m.gatewayId ?? null };
         }),
       };
