@@ -11,9 +11,10 @@ import { Journal } from '../ingest/journal.ts';
 import { influxQuery } from '../ingest/test-influx.ts';
 import { topics } from '../protocol/topics.ts';
 import { loadConfig } from './config.ts';
-import { freePort, type Influxd, startInfluxd } from './lib/influxd.ts';
+import { type Influxd, startInfluxd } from './lib/influxd.ts';
 import { type RunningPlatform, startPlatform } from './platform.ts';
 import { CameraFleet, type FleetCamera } from './testing/camera-fleet.ts';
+import { testPlatformEnv, until } from './testing/test-platform.ts';
 
 // BROKER_PROCESSES=2: two broker worker processes behind one MQTT port, each with its own spool,
 // the services in the primary. Real devices over MQTT/TCP, a real influxd, real worker processes.
@@ -32,27 +33,8 @@ afterAll(async () => {
 
 const q = (s: string) => influxQuery(influxd.url, 'city', s);
 
-async function envFor(dataDir: string): Promise<Record<string, string>> {
-  return {
-    DATA_DIR: dataDir,
-    MQTT_PORT: String(await freePort()),
-    MQTT_WS_PORT: String(await freePort()),
-    HTTP_PORT: String(await freePort()),
-    INFLUX_URL: influxd.url,
-    INFLUX_DB: 'city',
-    SIMULATE: 'off',
-    CONTROL: 'off',
-    LOG_LEVEL: 'warn',
-    BROKER_PROCESSES: '2',
-  };
-}
-
-async function until(what: string, ok: () => Promise<boolean> | boolean, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
+function envFor(dataDir: string): Promise<Record<string, string>> {
+  return testPlatformEnv(dataDir, influxd.url, { BROKER_PROCESSES: '2' });
 }
 
 function connect(url: string, id: string, secret: string): Promise<MqttClient> {

@@ -10,9 +10,10 @@ import { Registry } from '../broker/registry.ts';
 import { influxQuery } from '../ingest/test-influx.ts';
 import { topics } from '../protocol/topics.ts';
 import { loadConfig } from './config.ts';
-import { freePort, type Influxd, startInfluxd } from './lib/influxd.ts';
+import { type Influxd, startInfluxd } from './lib/influxd.ts';
 import { type RunningPlatform, startPlatform } from './platform.ts';
 import { CameraFleet, type FleetCamera } from './testing/camera-fleet.ts';
+import { testPlatformEnv, until } from './testing/test-platform.ts';
 
 // The platform core end to end: real devices over MQTT/TCP → broker → ingest → a real influxd.
 // These are the promises made to device vendors: what is acknowledged is never lost, bad input
@@ -32,18 +33,8 @@ afterAll(async () => {
 
 const q = (s: string) => influxQuery(influxd.url, 'city', s);
 
-async function envFor(dataDir: string): Promise<Record<string, string>> {
-  return {
-    DATA_DIR: dataDir,
-    MQTT_PORT: String(await freePort()),
-    MQTT_WS_PORT: String(await freePort()),
-    HTTP_PORT: String(await freePort()),
-    INFLUX_URL: influxd.url,
-    INFLUX_DB: 'city',
-    SIMULATE: 'off',
-    CONTROL: 'off',
-    LOG_LEVEL: 'warn',
-  };
+function envFor(dataDir: string): Promise<Record<string, string>> {
+  return testPlatformEnv(dataDir, influxd.url);
 }
 
 function connect(url: string, id: string, secret: string): Promise<MqttClient> {
@@ -52,14 +43,6 @@ function connect(url: string, id: string, secret: string): Promise<MqttClient> {
     c.once('connect', () => resolve(c));
     c.once('error', reject);
   });
-}
-
-async function until(what: string, ok: () => Promise<boolean> | boolean, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 /** Every acknowledged (camera, ts) is a point in InfluxDB, and there is exactly one point per reading. */

@@ -1,44 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery } from '../ingest/test-influx.ts';
-import { loadConfig } from './config.ts';
-import { freePort } from './lib/influxd.ts';
-import { type RunningPlatform, startPlatform } from './platform.ts';
+import type { RunningPlatform } from './platform.ts';
+import { type SimulatedTestPlatform, startSimulatedTestPlatform } from './testing/test-platform.ts';
 
 // `npm start` with BROKER_PROCESSES=2: the simulated district's devices spread over two broker
 // workers, the control loop and the dashboard feed in the primary, a local influxd.
 
-let dir: string;
+let sim: SimulatedTestPlatform;
 let platform: RunningPlatform;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sim-cluster-'));
-  platform = await startPlatform(
-    loadConfig({
-      DATA_DIR: dir,
-      HTTP_PORT: String(await freePort()),
-      MQTT_PORT: String(await freePort()),
-      MQTT_WS_PORT: String(await freePort()),
-      INFLUX_PORT: String(await freePort()),
-      SIM_INTERSECTIONS: '9',
-      SIM_SPEED: '5',
-      CONTROLLER: 'adaptive',
-      LOG_LEVEL: 'warn',
-      BROKER_PROCESSES: '2',
-    }),
-    { logger: pino({ level: 'silent' }) },
-  );
+  sim = await startSimulatedTestPlatform({ BROKER_PROCESSES: '2' });
+  platform = sim.platform;
 });
 afterAll(async () => {
-  await platform?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await sim?.stop();
 });
 
-const q = (s: string) => influxQuery(platform.influx.url, platform.influx.db, s);
+const q = (s: string) => sim.q(s);
 
 describe('npm start with BROKER_PROCESSES=2', () => {
   it('spreads the simulated devices over both workers and stores their readings', async () => {

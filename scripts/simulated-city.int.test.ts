@@ -1,44 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { influxQuery } from '../ingest/test-influx.ts';
-import { loadConfig } from './config.ts';
-import { freePort } from './lib/influxd.ts';
-import { type RunningPlatform, startPlatform } from './platform.ts';
+import type { RunningPlatform } from './platform.ts';
+import { type SimulatedTestPlatform, startSimulatedTestPlatform } from './testing/test-platform.ts';
 
 // What `npm start` promises a newcomer: the simulated district's readings flow into InfluxDB,
 // and the control loop's plans reach the signals — with the real broker, ingest and influxd.
 
-let dir: string;
+let sim: SimulatedTestPlatform;
 let platform: RunningPlatform;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sim-city-'));
-  platform = await startPlatform(
-    loadConfig({
-      DATA_DIR: dir,
-      HTTP_PORT: String(await freePort()),
-      MQTT_PORT: String(await freePort()),
-      MQTT_WS_PORT: String(await freePort()),
-      INFLUX_PORT: String(await freePort()),
-      SIM_INTERSECTIONS: '9',
-      // Five city seconds per wall second: gateways (every 60 city s) report within the test.
-      SIM_SPEED: '5',
-      CONTROLLER: 'adaptive',
-      LOG_LEVEL: 'warn',
-    }),
-    { logger: pino({ level: 'silent' }) },
-  );
+  sim = await startSimulatedTestPlatform({});
+  platform = sim.platform;
 });
 afterAll(async () => {
-  await platform?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await sim?.stop();
 });
 
-const q = (s: string) => influxQuery(platform.influx.url, platform.influx.db, s);
+const q = (s: string) => sim.q(s);
 const devices = async (measurement: string) =>
   (await q(`SHOW TAG VALUES FROM ${measurement} WITH KEY = "device"`)).map((r) => String(r.value));
 
