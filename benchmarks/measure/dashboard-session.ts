@@ -72,17 +72,7 @@ export async function startDashboardSession(o: {
     },
     ...(o.execArgv ? { execArgv: o.execArgv } : {}),
   });
-  const ask = <T>(cmd: string, reply: string, field: string) =>
-    new Promise<T>((resolve, reject) => {
-      if (!target.child.connected) return reject(new Error('dashboard process is gone'));
-      const onMsg = (m: Record<string, unknown>) => {
-        if (m.type !== reply) return;
-        target.child.off('message', onMsg);
-        resolve(m[field] as T);
-      };
-      target.child.on('message', onMsg);
-      target.child.send({ cmd });
-    });
+  const ask = <T>(cmd: string, reply: string, field: string) => target.ask<T>(cmd, reply, field);
   const url = target.info.httpUrl;
   return {
     url,

@@ -64,17 +64,7 @@ export async function startPlatformSession(opts: {
   const target = await spawnTarget<{ mqttPort: number; httpUrl: string }>(TARGET, {
     env: { BENCH_DATA_DIR: dir, INFLUX_URL: opts.influxUrl, INFLUX_DB: opts.db },
   });
-  const ask = <T>(cmd: string, reply: string, field: string) =>
-    new Promise<T>((resolve, reject) => {
-      if (!target.child.connected) return reject(new Error('platform process is gone'));
-      const onMsg = (m: Record<string, unknown>) => {
-        if (m.type !== reply) return;
-        target.child.off('message', onMsg);
-        resolve(m[field] as T);
-      };
-      target.child.on('message', onMsg);
-      target.child.send({ cmd });
-    });
+  const ask = <T>(cmd: string, reply: string, field: string) => target.ask<T>(cmd, reply, field);
   const status = () => ask<IngestStatusReply>('status', 'status', 'status');
   return {
     url: `mqtt://127.0.0.1:${target.info.mqttPort}`,

@@ -1,7 +1,7 @@
-import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
 import { loadConfig } from '../../scripts/config.ts';
 import { startPlatform } from '../../scripts/platform.ts';
+import { startCpuProfile, stopCpuProfile } from './cpu-profiler.ts';
 
 /**
  * The platform under test in its own process: the coordinator's `startPlatform` (broker with auth
@@ -34,28 +34,11 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
-// The bench profiles only its measured window (not start-up), with the same V8 sampling profiler
-// `node --cpu-prof` uses, started and stopped over IPC.
-let inspector: Session | null = null;
-async function profileStart(): Promise<void> {
-  inspector = new Session();
-  inspector.connect();
-  await inspector.post('Profiler.setSamplingInterval', { interval: 1000 });
-  await inspector.post('Profiler.enable');
-  await inspector.post('Profiler.start');
-}
-async function profileStop(): Promise<unknown> {
-  if (!inspector) return null;
-  const { profile } = await inspector.post('Profiler.stop');
-  inspector.disconnect();
-  inspector = null;
-  return profile;
-}
-
 process.on('message', (m: { cmd: string }) => {
-  if (m.cmd === 'profile-start') void profileStart().then(() => process.send?.({ type: 'profile-started' }));
+  if (m.cmd === 'profile-start')
+    void startCpuProfile().then(() => process.send?.({ type: 'profile-started' }));
   else if (m.cmd === 'profile-stop')
-    void profileStop().then((profile) => process.send?.({ type: 'profile', profile }));
+    void stopCpuProfile().then((profile) => process.send?.({ type: 'profile', profile }));
   else if (m.cmd === 'status') process.send?.({ type: 'status', status: platform.ingestStatus() });
   else if (m.cmd === 'stop') void stop();
 });

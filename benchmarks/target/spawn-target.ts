@@ -15,6 +15,8 @@ export interface Target<I> {
   cpuMs(): Promise<number>;
   /** True while the process is alive (a crash under load is a finding, not an exception). */
   alive(): boolean;
+  /** Sends `{ cmd }` and resolves with field `field` of the first reply of type `reply`. */
+  ask<T>(cmd: string, reply: string, field: string): Promise<T>;
   stop(): Promise<number | null>;
 }
 
@@ -58,6 +60,17 @@ export async function spawnTarget<I>(
     rss: () => procRss(pid),
     cpuMs: () => procCpuMs(pid),
     alive: () => exitCode === undefined,
+    ask: <T>(cmd: string, reply: string, field: string) =>
+      new Promise<T>((resolve, reject) => {
+        if (!child.connected) return reject(new Error(`${modulePath} is gone`));
+        const onMsg = (m: Record<string, unknown>) => {
+          if (m.type !== reply) return;
+          child.off('message', onMsg);
+          resolve(m[field] as T);
+        };
+        child.on('message', onMsg);
+        child.send({ cmd });
+      }),
     async stop() {
       if (exitCode !== undefined) return exitCode;
       return new Promise((resolve) => {

@@ -1,7 +1,7 @@
-import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
+import { startCpuProfile, stopCpuProfile } from '../../../benchmarks/target/cpu-profiler.ts';
 import { Registry } from '../../../broker/registry.ts';
 import { enforceEnvelope } from '../../../control/index.ts';
 import { generateNetwork } from '../../../simulators/index.ts';
@@ -97,22 +97,6 @@ function stats() {
   };
 }
 
-let inspector: Session | null = null;
-async function profileStart(): Promise<void> {
-  inspector = new Session();
-  inspector.connect();
-  await inspector.post('Profiler.setSamplingInterval', { interval: 1000 });
-  await inspector.post('Profiler.enable');
-  await inspector.post('Profiler.start');
-}
-async function profileStop(): Promise<unknown> {
-  if (!inspector) return null;
-  const { profile } = await inspector.post('Profiler.stop');
-  inspector.disconnect();
-  inspector = null;
-  return profile;
-}
-
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
@@ -126,9 +110,9 @@ async function stop(): Promise<void> {
 process.on('message', (m: { cmd: string }) => {
   if (m.cmd === 'stats') process.send?.({ type: 'stats', stats: stats() });
   else if (m.cmd === 'profile-start')
-    void profileStart().then(() => process.send?.({ type: 'profile-started' }));
+    void startCpuProfile().then(() => process.send?.({ type: 'profile-started' }));
   else if (m.cmd === 'profile-stop')
-    void profileStop().then((profile) => process.send?.({ type: 'profile', profile }));
+    void stopCpuProfile().then((profile) => process.send?.({ type: 'profile', profile }));
   else if (m.cmd === 'stop') void stop();
 });
 process.on('disconnect', () => void stop());
